@@ -1,0 +1,88 @@
+import ArgumentParser
+import Logging
+import Pronto
+
+/// `{"message":"..."}`, encoded into the response buffer per request.
+struct MessageJSON: ResponseBodyWriter {
+    let message: String
+
+    func write(into buffer: inout ByteBuffer) {
+        buffer.writeStaticString("{\"message\":")
+        buffer.writeJSONString(message)
+        buffer.writeStaticString("}")
+    }
+}
+
+/// The hello example's routes: the TechEmpower plaintext and json tests, and an echo.
+enum HelloApp {
+    static let handler = HTTPHandler.sync { request in
+        if request.pathEquals("/plaintext") {
+            guard request.method == .get || request.method == .head else { return methodNotAllowed("GET, HEAD") }
+            return Response(contentType: "text/plain", body: .string("Hello, World!"))
+        }
+        if request.pathEquals("/json") {
+            guard request.method == .get || request.method == .head else { return methodNotAllowed("GET, HEAD") }
+            return Response(contentType: "application/json", body: .writer(MessageJSON(message: "Hello, World!")))
+        }
+        if request.pathEquals("/echo") {
+            guard request.method == .post else { return methodNotAllowed("POST") }
+            return Response(
+                contentType: request.contentType ?? "application/octet-stream",
+                body: request.body.map { .bytes($0) } ?? .empty
+            )
+        }
+        return Response(status: .notFound, contentType: "text/plain; charset=utf-8", body: .string("Not Found\n"))
+    }
+
+    static func methodNotAllowed(_ allow: String) -> Response {
+        Response(status: .methodNotAllowed, contentType: "text/plain; charset=utf-8", headers: ["Allow": allow], body: .string("Method Not Allowed\n"))
+    }
+}
+
+@main
+struct Hello: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hello",
+        abstract: "Pronto's hello example: GET /plaintext, GET /json, POST /echo."
+    )
+
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "TCP port (0 picks a free one).") var port = 8080
+    @Option(help: "Listen on this UNIX domain socket path instead of TCP.") var unixSocket: String?
+    @Option(help: "Event-loop threads (default: one per core).") var threads: Int?
+    @Option(help: "Longest request line, bytes.") var maxRequestLine = HTTPLimits.default.maxRequestLineLength
+    @Option(help: "Largest header section, bytes.") var maxHeaderSize = HTTPLimits.default.maxHeaderSectionSize
+    @Option(help: "Most header fields.") var maxHeaders = HTTPLimits.default.maxHeaderCount
+    @Option(help: "Largest request body, bytes.") var maxBody = HTTPLimits.default.maxBodySize
+    @Option(help: "Keep-alive idle timeout, seconds.") var idleTimeout: Double = 60
+    @Option(help: "Deadline for a complete request head, seconds.") var requestTimeout: Double = 10
+    @Option(help: "Log level (trace, debug, info, notice, warning, error, critical).") var logLevel = "info"
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
+        guard threads.map({ $0 > 0 }) ?? true else { throw ValidationError("--threads must be at least 1") }
+        guard maxRequestLine > 0, maxHeaderSize > 0, maxHeaders > 0, maxBody >= 0 else {
+            throw ValidationError("limits must be positive")
+        }
+        guard idleTimeout > 0, requestTimeout > 0 else { throw ValidationError("timeouts must be positive") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "hello")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        var configuration = ServerConfiguration(
+            target: unixSocket.map { .unixSocket(path: $0) } ?? .tcp(host: host, port: port),
+            limits: HTTPLimits(
+                maxRequestLineLength: maxRequestLine, maxHeaderSectionSize: maxHeaderSize,
+                maxHeaderCount: maxHeaders, maxBodySize: maxBody
+            ),
+            idleTimeout: .nanoseconds(Int64(idleTimeout * 1e9)),
+            requestHeadTimeout: .nanoseconds(Int64(requestTimeout * 1e9)),
+            logger: logger
+        )
+        if let threads { configuration.eventLoopThreads = threads }
+        let server = Server(configuration: configuration, handler: HelloApp.handler)
+        try await server.run()
+    }
+}

@@ -1,0 +1,607 @@
+import Logging
+import NIOCore
+
+/// Per-event-loop state shared by the connections of one loop: the Date cache and the
+/// task executor async handlers run on. Touched only on its own loop.
+final class LoopResources: @unchecked Sendable {
+    // @unchecked Sendable: handed to channel initialisers across threads, but every
+    // mutable member (the DateCache) is used only on `executor.loop`.
+    let dateCache: DateCache
+    let executor: EventLoopTaskExecutor
+
+    init(loop: any EventLoop) {
+        dateCache = DateCache()
+        executor = EventLoopTaskExecutor(loop)
+    }
+}
+
+/// Sent down a connection's pipeline to start a graceful close.
+struct QuiesceEvent: Sendable {}
+
+/// One HTTP/1.1 connection: parses every request in a read, dispatches each, encodes
+/// the responses in request order into one output buffer and writes it once per read
+/// batch (one `writev` per batch, as Japronto does).
+///
+/// Hot path: in steady state on a keep-alive connection a synchronous request allocates
+/// nothing here. The read buffer is released after each batch so NIO reuses it, the
+/// parser reuses its header array, the output buffer is cleared and refilled in place,
+/// and the Date line comes from the loop's cache.
+final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    struct Settings {
+        var limits: HTTPLimits
+        var idleTimeout: TimeAmount
+        var requestHeadTimeout: TimeAmount
+        var maxPipelinedRequests: Int
+    }
+
+    /// A response slot, in request order. `response` is nil while an async handler runs.
+    private struct Pending {
+        var response: Response?
+        let isHead: Bool
+        let keepAlive: Bool
+        let http1_0: Bool
+    }
+
+    private enum BodyMode {
+        case none
+        case contentLength(remaining: Int)
+        case chunked
+    }
+
+    private let settings: Settings
+    private let handler: HTTPHandler
+    private let resources: LoopResources
+    private let logger: Logger
+    private let onClose: (@Sendable (any Channel) -> Void)?
+
+    private var context: ChannelHandlerContext!
+    private var parser: RequestParser
+    /// Unconsumed input: the bytes from the start of the current (partial) request on.
+    private var input: ByteBuffer
+    private var emptyBuffer: ByteBuffer
+    /// Responses of this batch, written once in `channelReadComplete`.
+    private var output: ByteBuffer
+    /// Where a body of unknown length is measured before its head is written.
+    private var scratch: ByteBuffer
+    private var remoteAddress: SocketAddress?
+
+    // The request whose body is being read.
+    private var bodyMode = BodyMode.none
+    private var bodyHead = RequestHead()
+    private var bodyHeadBytes: ByteBuffer
+    private var body: ByteBuffer
+    private var chunkedDecoder: ChunkedBodyDecoder
+
+    // Responses not yet encoded, oldest first; `headSequence` numbers the first.
+    private var pending = CircularBuffer<Pending>(initialCapacity: 16)
+    private var headSequence: UInt64 = 0
+
+    private var inReadBatch = false
+    /// No more requests are taken from this connection (error, `close`, or shutdown).
+    private var acceptingRequests = true
+    /// The connection closes once everything encoded so far is written.
+    private var closeAfterWrite = false
+    private var closing = false
+    private var quiescing = false
+    private var readPending = false
+    private var sentContinue = false
+
+    // Timeouts: one timer per connection, re-armed lazily (see `timerFired`).
+    private var lastActivity = NIODeadline.now()
+    private var headStartedAt: NIODeadline?
+    private var timer: Scheduled<Void>?
+    private var timerDeadline = NIODeadline.distantFuture
+
+    init(
+        settings: Settings, handler: HTTPHandler, resources: LoopResources, logger: Logger,
+        allocator: ByteBufferAllocator, onClose: (@Sendable (any Channel) -> Void)? = nil
+    ) {
+        self.settings = settings
+        self.handler = handler
+        self.resources = resources
+        self.logger = logger
+        self.onClose = onClose
+        self.parser = RequestParser(limits: settings.limits)
+        self.chunkedDecoder = ChunkedBodyDecoder(limits: settings.limits)
+        self.emptyBuffer = allocator.buffer(capacity: 0)
+        self.input = emptyBuffer
+        self.bodyHeadBytes = emptyBuffer
+        self.body = emptyBuffer
+        self.output = allocator.buffer(capacity: 4096)
+        self.scratch = allocator.buffer(capacity: 0)
+    }
+
+    // MARK: Lifecycle
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        if context.channel.isActive { channelBecameActive(context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        channelBecameActive(context)
+        context.fireChannelActive()
+    }
+
+    private func channelBecameActive(_ context: ChannelHandlerContext) {
+        guard remoteAddress == nil, timer == nil else { return }
+        remoteAddress = context.channel.remoteAddress
+        lastActivity = .now()
+        armTimer(at: lastActivity + min(settings.idleTimeout, settings.requestHeadTimeout))
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        closing = true
+        timer?.cancel()
+        timer = nil
+        onClose?(context.channel)
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        timer?.cancel()
+        timer = nil
+        self.context = nil
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // I/O errors (a reset by the peer, mostly) end the connection; nothing to answer.
+        logger.debug("connection error", metadata: ["error": "\(error)"])
+        context.close(promise: nil)
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is QuiesceEvent {
+            quiesce()
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    // MARK: Reading
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        inReadBatch = true
+        lastActivity = .now()
+        guard acceptingRequests else { return }  // after a final response, input is discarded
+        var buffer = unwrapInboundIn(data)
+        if input.readableBytes == 0 {
+            input = buffer
+        } else {
+            input.writeBuffer(&buffer)
+        }
+        processInput()
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        inReadBatch = false
+        if input.readableBytes == 0 {
+            // Drop our reference so NIO can reuse its receive buffer for the next read.
+            input = emptyBuffer
+        } else if input.readerIndex > 64 * 1024 {
+            input.discardReadBytes()
+        }
+        flush()
+        context.fireChannelReadComplete()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if shouldPauseReading {
+            readPending = true
+        } else {
+            context.read()
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { resumeIfPossible() }
+        context.fireChannelWritabilityChanged()
+    }
+
+    private var isReadingBody: Bool {
+        if case .none = bodyMode { return false }
+        return true
+    }
+
+    private var shouldPauseReading: Bool {
+        pending.count >= settings.maxPipelinedRequests || !context.channel.isWritable
+    }
+
+    private func resumeIfPossible() {
+        guard !closing, !shouldPauseReading else { return }
+        if input.readableBytes > 0 {
+            processInput()
+            flush()
+        }
+        if readPending, !shouldPauseReading {
+            readPending = false
+            context.read()
+        }
+    }
+
+    /// Takes every complete request out of `input`, as long as the pipeline has room.
+    private func processInput() {
+        while acceptingRequests, pending.count < settings.maxPipelinedRequests {
+            switch bodyMode {
+            case .none:
+                guard input.readableBytes > 0 else { return }
+                let result = input.withUnsafeReadableBytes { parser.parse($0) }
+                switch result {
+                case .needMore:
+                    if headStartedAt == nil, parser.isInsideHead { startHeadDeadline() }
+                    return
+                case .error(let error):
+                    headStartedAt = nil
+                    refuse(error)
+                    return
+                case .complete(let head):
+                    headStartedAt = nil
+                    let headBytes = input.readSlice(length: head.length)!
+                    startRequest(head, headBytes)
+                }
+            case .contentLength(let remaining):
+                let available = min(remaining, input.readableBytes)
+                if available == 0 { return }
+                var slice = input.readSlice(length: available)!
+                body.writeBuffer(&slice)
+                if remaining == available {
+                    finishBody()
+                } else {
+                    bodyMode = .contentLength(remaining: remaining - available)
+                    return
+                }
+            case .chunked:
+                if !decodeChunks() { return }
+            }
+        }
+    }
+
+    private func startRequest(_ head: RequestHead, _ headBytes: ByteBuffer) {
+        if head.isChunked {
+            bodyHead = head
+            bodyHeadBytes = headBytes
+            body = context.channel.allocator.buffer(capacity: 0)
+            chunkedDecoder = ChunkedBodyDecoder(limits: settings.limits)
+            bodyMode = .chunked
+            sendContinueIfExpected()
+        } else if let length = head.contentLength, length > 0 {
+            if input.readableBytes >= length {
+                // The whole body is here: hand out a slice, no copy.
+                let body = input.readSlice(length: length)!
+                dispatch(head, headBytes, body)
+            } else {
+                bodyHead = head
+                bodyHeadBytes = headBytes
+                body = context.channel.allocator.buffer(capacity: length)
+                var rest = input.readSlice(length: input.readableBytes)!
+                body.writeBuffer(&rest)
+                bodyMode = .contentLength(remaining: length - body.readableBytes)
+                sendContinueIfExpected()
+            }
+        } else {
+            dispatch(head, headBytes, nil)
+        }
+    }
+
+    /// Feeds `input` to the chunked decoder; returns true when the body is complete.
+    private func decodeChunks() -> Bool {
+        while true {
+            let step = input.withUnsafeReadableBytes { bytes -> ChunkedBodyDecoder.Step in
+                let step = chunkedDecoder.decode(bytes)
+                if case .data(let range, _) = step {
+                    body.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[range]))
+                }
+                return step
+            }
+            switch step {
+            case .data(_, let consumed):
+                input.moveReaderIndex(forwardBy: consumed)
+            case .needMore(let consumed):
+                input.moveReaderIndex(forwardBy: consumed)
+                return false
+            case .end(let consumed):
+                input.moveReaderIndex(forwardBy: consumed)
+                finishBody()
+                return true
+            case .error(let error):
+                bodyMode = .none
+                refuse(error)
+                return false
+            }
+        }
+    }
+
+    private func finishBody() {
+        bodyMode = .none
+        sentContinue = false
+        let head = bodyHead
+        let headBytes = bodyHeadBytes
+        let body = self.body
+        bodyHeadBytes = emptyBuffer
+        self.body = emptyBuffer
+        dispatch(head, headBytes, body)
+    }
+
+    /// RFC 9110 §10.1.1: answer `100 Continue` before reading the body, but only when no
+    /// earlier response is still owed (interim responses must not overtake them).
+    private func sendContinueIfExpected() {
+        guard bodyHead.expectsContinue, !sentContinue, pending.isEmpty, bodyHead.version.isAtLeast1_1 else { return }
+        sentContinue = true
+        output.writeStaticString("HTTP/1.1 100 Continue\r\n\r\n")
+        if !inReadBatch { flush() }
+    }
+
+    // MARK: Dispatching
+
+    private func dispatch(_ head: RequestHead, _ headBytes: ByteBuffer, _ body: ByteBuffer?) {
+        let keepAlive = head.keepAlive && !quiescing
+        let slot = Pending(response: nil, isHead: head.method == .head, keepAlive: keepAlive, http1_0: !head.version.isAtLeast1_1)
+        if !keepAlive { acceptingRequests = false }
+        let request = Request(head: head, headBytes: headBytes, body: body, remoteAddress: remoteAddress, eventLoop: context.eventLoop)
+
+        let result: HandlerResult
+        do {
+            result = try handler.dispatch(request)
+        } catch {
+            result = .response(internalError(error, request))
+        }
+        switch result {
+        case .response(let response):
+            if pending.isEmpty {
+                encode(response, slot)
+            } else {
+                var slot = slot
+                slot.response = response
+                pending.append(slot)
+            }
+        case .async(let respond):
+            let sequence = headSequence &+ UInt64(pending.count)
+            pending.append(slot)
+            runAsync(respond, request, sequence)
+        }
+    }
+
+    private func runAsync(_ respond: @escaping @Sendable (Request) async throws -> Response, _ request: Request, _ sequence: UInt64) {
+        let loop = context.eventLoop
+        let this = NIOLoopBound(self, eventLoop: loop)
+        let logger = self.logger
+        Task(executorPreference: resources.executor) {
+            let response: Response
+            do {
+                response = try await respond(request)
+            } catch {
+                response = HTTPConnectionHandler.internalError(error, request, logger)
+            }
+            if loop.inEventLoop {
+                this.value.complete(sequence, response)
+            } else {
+                loop.execute { this.value.complete(sequence, response) }
+            }
+        }
+    }
+
+    /// An async handler finished: store its response and write every response now in order.
+    private func complete(_ sequence: UInt64, _ response: Response) {
+        guard context != nil, sequence >= headSequence else { return }
+        let index = Int(sequence &- headSequence)
+        guard index < pending.count else { return }
+        pending[pending.index(pending.startIndex, offsetBy: index)].response = response
+        drainReady()
+        if !inReadBatch {
+            flush()
+            resumeIfPossible()
+        }
+    }
+
+    private func drainReady() {
+        while let first = pending.first, let response = first.response {
+            pending.removeFirst()
+            headSequence &+= 1
+            encode(response, first)
+        }
+        if pending.isEmpty, isReadingBody { sendContinueIfExpected() }
+        if quiescing, pending.isEmpty { finishQuiescing() }
+    }
+
+    private func internalError(_ error: any Error, _ request: Request) -> Response {
+        Self.internalError(error, request, logger)
+    }
+
+    private static func internalError(_ error: any Error, _ request: Request, _ logger: Logger) -> Response {
+        logger.error("handler failed", metadata: ["error": "\(error)", "target": "\(request.target)"])
+        return Response(status: .internalServerError, contentType: "text/plain; charset=utf-8", body: .string("Internal Server Error\n"))
+    }
+
+    // MARK: Encoding
+
+    private func encode(_ response: Response, _ slot: Pending) {
+        var response = response
+        let allowsBody = response.status.allowsBody
+        var length = 0
+        var usesScratch = false
+        if allowsBody {
+            switch response.body {
+            case .empty: length = 0
+            case .string(let string): length = string.utf8.count
+            case .bytes(let bytes): length = bytes.readableBytes
+            case .writer(let writer):
+                if let known = writer.contentLength {
+                    length = known
+                } else {
+                    scratch.clear()
+                    writer.write(into: &scratch)
+                    length = scratch.readableBytes
+                    usesScratch = true
+                }
+            }
+        }
+        let close = !slot.keepAlive
+        var head = ResponseEncoder.Head(
+            status: response.status, contentType: response.contentType, headers: response.headers,
+            framing: allowsBody ? .contentLength(length) : .none, close: close, keepAlive: !close && slot.http1_0
+        )
+        let size: Int
+        do {
+            size = try ResponseEncoder.headSize(head, date: resources.dateCache)
+        } catch {
+            logger.error("invalid response", metadata: ["error": "\(error)"])
+            let text = "Internal Server Error\n"
+            response = Response(status: .internalServerError, contentType: "text/plain; charset=utf-8", body: .string(text))
+            head = ResponseEncoder.Head(
+                status: response.status, contentType: response.contentType, framing: .contentLength(text.utf8.count),
+                close: close, keepAlive: !close && slot.http1_0
+            )
+            size = (try? ResponseEncoder.headSize(head, date: resources.dateCache)) ?? 0
+            usesScratch = false
+        }
+        let date = resources.dateCache
+        output.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { ResponseEncoder.encodeHead(head, date: date, into: $0) }
+        if allowsBody, !slot.isHead {
+            switch response.body {
+            case .empty: break
+            case .string(let string): output.writeString(string)
+            case .bytes(var bytes): output.writeBuffer(&bytes)
+            case .writer(let writer):
+                if usesScratch { output.writeBuffer(&scratch) } else { writer.write(into: &output) }
+            }
+        }
+        if close { closeAfterWrite = true }
+    }
+
+    /// Answers a request that cannot be parsed, after every response owed before it,
+    /// then closes: its framing is unknown, so nothing after it can be trusted.
+    private func refuse(_ error: HTTPParseError) {
+        acceptingRequests = false
+        logger.debug("refused request", metadata: ["status": "\(error.status)", "reason": "\(error.reason)"])
+        let response = Response(
+            status: HTTPStatus(code: error.status), contentType: "text/plain; charset=utf-8", body: .string(error.reason + "\n")
+        )
+        let slot = Pending(response: response, isHead: false, keepAlive: false, http1_0: false)
+        if pending.isEmpty { encode(response, slot) } else { pending.append(slot) }
+        if !inReadBatch { flush() }
+    }
+
+    // MARK: Writing
+
+    private func flush() {
+        guard let context, !closing else { return }
+        if output.readableBytes > 0 {
+            if closeAfterWrite, pending.isEmpty {
+                closing = true
+                let promise = context.eventLoop.makePromise(of: Void.self)
+                context.writeAndFlush(wrapOutboundOut(output), promise: promise)
+                output.clear()
+                promise.futureResult.assumeIsolated().whenComplete { _ in self.closeGracefully() }
+                return
+            }
+            context.writeAndFlush(wrapOutboundOut(output), promise: nil)
+            // NIO has written it (or queued a reference); clearing reuses the storage when
+            // the write completed, and is copy-on-write safe when it did not.
+            output.clear()
+        } else if closeAfterWrite, pending.isEmpty {
+            closing = true
+            closeGracefully()
+        }
+    }
+
+    /// Closes our side for writing first, so the client reads the last response before
+    /// the connection goes away (a close with unread input would reset it), then closes.
+    private func closeGracefully() {
+        guard let context else { return }
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        context.close(mode: .output, promise: promise)
+        promise.futureResult.assumeIsolated().whenComplete { result in
+            guard let context = self.context else { return }
+            switch result {
+            case .success:
+                // Give the client a moment to read and close; then close regardless.
+                context.eventLoop.assumeIsolated().scheduleTask(in: .seconds(2)) { self.context?.close(promise: nil) }
+            case .failure:
+                context.close(promise: nil)
+            }
+        }
+    }
+
+    // MARK: Timeouts and shutdown
+
+    private func startHeadDeadline() {
+        headStartedAt = lastActivity
+        let deadline = lastActivity + settings.requestHeadTimeout
+        if deadline < timerDeadline { armTimer(at: deadline) }
+    }
+
+    private func armTimer(at deadline: NIODeadline) {
+        timer?.cancel()
+        timerDeadline = deadline
+        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [weak self] in self?.timerFired() }
+    }
+
+    /// The reaper: one timer per connection, re-armed to the next deadline that matters
+    /// instead of rescheduled per request (a scheduled task allocates).
+    private func timerFired() {
+        timer = nil
+        timerDeadline = .distantFuture
+        guard !closing, let context else { return }
+        let now = NIODeadline.now()
+        if let started = headStartedAt {
+            let deadline = started + settings.requestHeadTimeout
+            if now >= deadline {
+                logger.debug("request head timeout", metadata: ["remote": "\(remoteAddress?.description ?? "?")"])
+                requestTimeout()
+                return
+            }
+            armTimer(at: deadline)
+            return
+        }
+        if isReadingBody {
+            let deadline = lastActivity + settings.requestHeadTimeout
+            if now >= deadline {
+                logger.debug("request body timeout", metadata: ["remote": "\(remoteAddress?.description ?? "?")"])
+                requestTimeout()
+                return
+            }
+            armTimer(at: deadline)
+            return
+        }
+        if pending.isEmpty {
+            let deadline = lastActivity + settings.idleTimeout
+            if now >= deadline {
+                logger.debug("idle timeout", metadata: ["remote": "\(remoteAddress?.description ?? "?")"])
+                context.close(promise: nil)
+                return
+            }
+            armTimer(at: deadline)
+        } else {
+            // Busy with our own handlers: not the client's fault; look again later.
+            armTimer(at: now + settings.idleTimeout)
+        }
+    }
+
+    private func requestTimeout() {
+        acceptingRequests = false
+        bodyMode = .none
+        let response = Response(status: .requestTimeout, contentType: "text/plain; charset=utf-8", body: .string("request not received in time\n"))
+        let slot = Pending(response: response, isHead: false, keepAlive: false, http1_0: false)
+        if pending.isEmpty { encode(response, slot) } else { pending.append(slot) }
+        flush()
+    }
+
+    /// Graceful shutdown: finish what is in flight, answer it with `Connection: close`,
+    /// take no new request, close when idle.
+    private func quiesce() {
+        quiescing = true
+        finishQuiescing()
+    }
+
+    private func finishQuiescing() {
+        // In flight means dispatched or with its body arriving; a partial head is not.
+        guard pending.isEmpty, !closing, !isReadingBody else { return }
+        acceptingRequests = false
+        closeAfterWrite = true
+        if !inReadBatch { flush() }
+    }
+}

@@ -1,0 +1,31 @@
+/// What a handler decided for a request: a response now, or work to run asynchronously.
+public enum HandlerResult: Sendable {
+    /// The response, produced synchronously on the event loop.
+    case response(Response)
+    /// An async function that produces the response. The engine runs it in a task on the
+    /// connection's own event loop (no thread hop) and keeps responses in request order.
+    case async(@Sendable (Request) async throws -> Response)
+}
+
+/// The engine's interface to the application: one function from a request to a result.
+///
+/// It runs on the connection's event loop, so it must not block. A thrown error becomes
+/// a 500 for that request alone (the error is logged; its text is not sent).
+public struct HTTPHandler: Sendable {
+    public let dispatch: @Sendable (Request) throws -> HandlerResult
+
+    /// A handler that decides per request whether to answer now or asynchronously.
+    public init(_ dispatch: @escaping @Sendable (Request) throws -> HandlerResult) {
+        self.dispatch = dispatch
+    }
+
+    /// A handler that answers every request synchronously on the event loop.
+    public static func sync(_ respond: @escaping @Sendable (Request) throws -> Response) -> HTTPHandler {
+        HTTPHandler { .response(try respond($0)) }
+    }
+
+    /// A handler that answers every request from an async function on the event loop.
+    public static func async(_ respond: @escaping @Sendable (Request) async throws -> Response) -> HTTPHandler {
+        HTTPHandler { _ in .async(respond) }
+    }
+}

@@ -1,0 +1,47 @@
+import NIOCore
+
+/// Writes a response body straight into the connection's output buffer.
+///
+/// Use it for bodies produced per request (JSON, templates) to skip an intermediate
+/// `String` or `[UInt8]`. A small conforming struct is stored inline in ``Response/Body``,
+/// so returning one costs no allocation.
+public protocol ResponseBodyWriter: Sendable {
+    /// The exact body length, when known before writing; `nil` makes the engine measure it.
+    var contentLength: Int? { get }
+    /// Appends the body to `buffer`.
+    func write(into buffer: inout ByteBuffer)
+}
+
+extension ResponseBodyWriter {
+    public var contentLength: Int? { nil }
+}
+
+/// A response: status, headers and body.
+public struct Response: Sendable {
+    /// What a response carries after its head.
+    public enum Body: Sendable {
+        case empty
+        case string(String)
+        case bytes(ByteBuffer)
+        case writer(any ResponseBodyWriter)
+    }
+
+    public var status: HTTPStatus
+    /// The Content-Type header, kept apart from ``headers`` because nearly every response
+    /// has one: a response with only this header allocates nothing.
+    public var contentType: String?
+    public var headers: HTTPFields
+    public var body: Body
+
+    public init(status: HTTPStatus = .ok, contentType: String? = nil, headers: HTTPFields = HTTPFields(), body: Body = .empty) {
+        self.status = status
+        self.contentType = contentType
+        self.headers = headers
+        self.body = body
+    }
+
+    /// A `text/plain; charset=utf-8` response.
+    public static func text(_ text: String, status: HTTPStatus = .ok) -> Response {
+        Response(status: status, contentType: "text/plain; charset=utf-8", body: .string(text))
+    }
+}

@@ -1,0 +1,60 @@
+import Logging
+import NIOCore
+import NIOPosix
+
+/// Where a server listens.
+public enum BindTarget: Sendable, Hashable, CustomStringConvertible {
+    /// A TCP address; port 0 picks a free port (read it from ``Server/localAddress``).
+    case tcp(host: String, port: Int)
+    /// A UNIX domain socket path; an existing socket file there is replaced.
+    case unixSocket(path: String)
+
+    public var description: String {
+        switch self {
+        case .tcp(let host, let port): "\(host):\(port)"
+        case .unixSocket(let path): "unix:\(path)"
+        }
+    }
+}
+
+/// Everything a ``Server`` can be told.
+public struct ServerConfiguration: Sendable {
+    public var target: BindTarget
+    /// Event-loop threads (one per core by default). Each connection lives on one.
+    public var eventLoopThreads: Int
+    public var limits: HTTPLimits
+    /// How long a keep-alive connection may wait for its next request.
+    public var idleTimeout: TimeAmount
+    /// How long a client may take to send a complete request head once it has started
+    /// (against slowloris), and the longest pause while it sends a body.
+    public var requestHeadTimeout: TimeAmount
+    /// Requests one connection may have in flight before the server stops reading from it.
+    public var maxPipelinedRequests: Int
+    /// How long a graceful shutdown waits for in-flight requests before closing everything.
+    public var shutdownGracePeriod: TimeAmount
+    /// Pending connections the kernel queues before `accept`.
+    public var backlog: Int32
+    public var logger: Logger
+
+    public init(
+        target: BindTarget = .tcp(host: "127.0.0.1", port: 8080),
+        eventLoopThreads: Int = System.coreCount,
+        limits: HTTPLimits = .default,
+        idleTimeout: TimeAmount = .seconds(60),
+        requestHeadTimeout: TimeAmount = .seconds(10),
+        maxPipelinedRequests: Int = 128,
+        shutdownGracePeriod: TimeAmount = .seconds(10),
+        backlog: Int32 = 4096,
+        logger: Logger = Logger(label: "pronto")
+    ) {
+        self.target = target
+        self.eventLoopThreads = eventLoopThreads
+        self.limits = limits
+        self.idleTimeout = idleTimeout
+        self.requestHeadTimeout = requestHeadTimeout
+        self.maxPipelinedRequests = maxPipelinedRequests
+        self.shutdownGracePeriod = shutdownGracePeriod
+        self.backlog = backlog
+        self.logger = logger
+    }
+}

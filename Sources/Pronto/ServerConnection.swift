@@ -1,0 +1,24 @@
+import NIOCore
+
+/// Installs Pronto's HTTP/1.1 connection handling on a channel you made yourself:
+/// an `EmbeddedChannel` in tests (see ProntoTesting), or a bootstrap of your own.
+public enum ServerConnection {
+    /// Adds the connection handler to `channel`'s pipeline. Call it on the channel's event loop.
+    public static func configure(_ channel: any Channel, configuration: ServerConfiguration = .init(), handler: HTTPHandler) throws {
+        let settings = HTTPConnectionHandler.Settings(
+            limits: configuration.limits, idleTimeout: configuration.idleTimeout,
+            requestHeadTimeout: configuration.requestHeadTimeout,
+            maxPipelinedRequests: max(1, configuration.maxPipelinedRequests)
+        )
+        let connection = HTTPConnectionHandler(
+            settings: settings, handler: handler, resources: LoopResources(loop: channel.eventLoop),
+            logger: configuration.logger, allocator: channel.allocator
+        )
+        try channel.pipeline.syncOperations.addHandler(connection)
+    }
+
+    /// Asks the connection to finish its in-flight requests and close (graceful shutdown).
+    public static func quiesce(_ channel: any Channel) {
+        channel.pipeline.fireUserInboundEventTriggered(QuiesceEvent())
+    }
+}

@@ -1,0 +1,88 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The `Date` header line, formatted at most once per second.
+///
+/// One cache belongs to one event loop (one thread); the engine refreshes it once per
+/// read batch, which costs a `time()` call (vDSO, no system call) and, once a second,
+/// a 29-byte format. Not thread-safe by design.
+public final class DateCache {
+    /// `Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n`
+    public private(set) var line: [UInt8]
+    public private(set) var second: Int
+
+    public init(now: Int = DateCache.currentSecond()) {
+        line = Array("Date: Thu, 01 Jan 1970 00:00:00 GMT\r\n".utf8)
+        second = Int.min
+        refresh(now: now)
+    }
+
+    public static func currentSecond() -> Int { Int(time(nil)) }
+
+    /// Reformats when `now` is a new second; otherwise does nothing.
+    @inline(__always)
+    public func refresh(now: Int = DateCache.currentSecond()) {
+        if now != second { reformat(now) }
+    }
+
+    private func reformat(_ now: Int) {
+        second = now
+        line.withUnsafeMutableBufferPointer { HTTPDate.format(now, into: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer($0)[6..<35])) }
+    }
+}
+
+/// IMF-fixdate (RFC 9110 §5.6.7), e.g. `Sun, 06 Nov 1994 08:49:37 GMT`, without Foundation.
+public enum HTTPDate {
+    /// Formats `epochSeconds` into exactly 29 bytes.
+    public static func format(_ epochSeconds: Int, into out: UnsafeMutableRawBufferPointer) {
+        precondition(out.count == 29, "HTTPDate.format needs exactly 29 bytes")
+        let days = epochSeconds >= 0 ? epochSeconds / 86400 : (epochSeconds - 86399) / 86400
+        let secondsOfDay = epochSeconds - days * 86400
+        // Civil-from-days (H. Hinnant), proleptic Gregorian calendar.
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        let weekday = ((days % 7) + 11) % 7  // 1970-01-01 was a Thursday (index 4)
+
+        let weekdays: StaticString = "SunMonTueWedThuFriSat"
+        let months: StaticString = "JanFebMarAprMayJunJulAugSepOctNovDec"
+        var i = 0
+        func put(_ b: UInt8) { out[i] = b; i += 1 }
+        func two(_ v: Int) { put(UInt8(48 + v / 10)); put(UInt8(48 + v % 10)) }
+        weekdays.withUTF8Buffer { w in for k in 0..<3 { put(w[weekday * 3 + k]) } }
+        put(UInt8(ascii: ","))
+        put(UInt8(ascii: " "))
+        two(day)
+        put(UInt8(ascii: " "))
+        months.withUTF8Buffer { m in for k in 0..<3 { put(m[(month - 1) * 3 + k]) } }
+        put(UInt8(ascii: " "))
+        let y = max(0, min(9999, year))
+        two(y / 100)
+        two(y % 100)
+        put(UInt8(ascii: " "))
+        two(secondsOfDay / 3600)
+        put(UInt8(ascii: ":"))
+        two(secondsOfDay / 60 % 60)
+        put(UInt8(ascii: ":"))
+        two(secondsOfDay % 60)
+        for b in " GMT".utf8 { put(b) }
+    }
+
+    /// `epochSeconds` as an IMF-fixdate string.
+    public static func string(_ epochSeconds: Int) -> String {
+        var bytes = [UInt8](repeating: 0, count: 29)
+        bytes.withUnsafeMutableBytes { format(epochSeconds, into: $0) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

@@ -1,0 +1,219 @@
+/// Why a response could not be encoded. The engine answers 500 instead and logs this
+/// message: a header can never split a response or smuggle a second one.
+public struct ResponseEncodingError: Error, Sendable, Hashable, CustomStringConvertible {
+    public let message: String
+
+    public var description: String { message }
+
+    static func invalidName(_ name: String) -> Self {
+        .init(message: "response header name \(String(reflecting: name)) is not a token (RFC 9110 §5.1): use letters, digits and !#$%&'*+-.^_`|~ only")
+    }
+
+    static func invalidValue(_ name: String) -> Self {
+        .init(message: "response header \(String(reflecting: name)) has a value with CR, LF or another control character, which would split the response: remove line breaks or percent-encode the value")
+    }
+
+    static func invalidStatus(_ status: HTTPStatus) -> Self {
+        .init(message: "response status \(status.code) \(String(reflecting: status.customReason ?? "")) is invalid: the code must be 100...999 and the reason phrase free of control characters")
+    }
+}
+
+/// How the body of a response is delimited.
+public enum ResponseFraming: Sendable, Hashable {
+    /// `Content-Length: n`.
+    case contentLength(Int)
+    /// `Transfer-Encoding: chunked`; write the body with ``ChunkedEncoder``.
+    case chunked
+    /// No body and no length header (1xx, 204, 304).
+    case none
+}
+
+/// Writes HTTP/1.1 response heads straight into memory the caller provides.
+///
+/// Two passes over the same description: ``headSize(_:)`` validates and counts, then
+/// ``encodeHead(_:date:into:)`` writes exactly that many bytes. No intermediate buffer,
+/// no `String` built. The engine reserves the bytes in its output buffer in between.
+public enum ResponseEncoder {
+    /// Everything that goes into a response head.
+    public struct Head {
+        public var status: HTTPStatus
+        public var contentType: String?
+        public var headers: HTTPFields
+        public var framing: ResponseFraming
+        /// Send `Connection: close` (the server closes after this response).
+        public var close: Bool
+        /// Send `Connection: keep-alive` (to an HTTP/1.0 client that asked for it).
+        public var keepAlive: Bool
+
+        public init(
+            status: HTTPStatus, contentType: String? = nil, headers: HTTPFields = HTTPFields(),
+            framing: ResponseFraming, close: Bool = false, keepAlive: Bool = false
+        ) {
+            self.status = status
+            self.contentType = contentType
+            self.headers = headers
+            self.framing = framing
+            self.close = close
+            self.keepAlive = keepAlive
+        }
+    }
+
+    /// The exact number of bytes ``encodeHead(_:date:into:)`` writes, after checking every
+    /// header name and value and the status.
+    public static func headSize(_ head: Head, date: DateCache) throws(ResponseEncodingError) -> Int {
+        var counter = ByteCounter()
+        try validate(head)
+        emit(head, date: date, into: &counter)
+        return counter.count
+    }
+
+    /// Writes the head into `out`, which must hold at least ``headSize(_:date:)`` bytes
+    /// (the head must have passed it). Returns the bytes written.
+    public static func encodeHead(_ head: Head, date: DateCache, into out: UnsafeMutableRawBufferPointer) -> Int {
+        var writer = RawWriter(out)
+        emit(head, date: date, into: &writer)
+        return writer.offset
+    }
+
+    /// Throws unless every name is a token and no value or reason phrase holds a control
+    /// character other than HTAB.
+    public static func validate(_ head: Head) throws(ResponseEncodingError) {
+        guard (100...999).contains(head.status.code), head.status.customReason.map(isValidValue) ?? true else {
+            throw .invalidStatus(head.status)
+        }
+        if let contentType = head.contentType, !isValidValue(contentType) { throw .invalidValue("Content-Type") }
+        for field in head.headers.fields {
+            guard !field.name.isEmpty, field.name.utf8.allSatisfy(CharacterClass.isToken) else { throw .invalidName(field.name) }
+            guard isValidValue(field.value) else { throw .invalidValue(field.name) }
+        }
+    }
+
+    static func isValidValue(_ value: String) -> Bool {
+        value.utf8.allSatisfy { !ByteScanner.isControl($0) }
+    }
+
+    static func emit<W: ByteWriter>(_ head: Head, date: DateCache, into w: inout W) {
+        let status = head.status
+        if status.customReason == nil, let line = HTTPStatus.staticStatusLine(status.code) {
+            w.write(line)
+        } else {
+            w.write("HTTP/1.1 ")
+            w.writeDecimal(status.code)
+            w.write(" ")
+            if let reason = status.customReason { w.write(reason) } else { w.write(HTTPStatus.registeredReason(status.code)) }
+            w.write("\r\n")
+        }
+        date.line.withUnsafeBytes { w.write($0) }
+        if let contentType = head.contentType {
+            w.write("Content-Type: ")
+            w.write(contentType)
+            w.write("\r\n")
+        }
+        switch head.framing {
+        case .contentLength(let length):
+            w.write("Content-Length: ")
+            w.writeDecimal(length)
+            w.write("\r\n")
+        case .chunked:
+            w.write("Transfer-Encoding: chunked\r\n")
+        case .none:
+            break
+        }
+        if head.close {
+            w.write("Connection: close\r\n")
+        } else if head.keepAlive {
+            w.write("Connection: keep-alive\r\n")
+        }
+        for field in head.headers.fields {
+            w.write(field.name)
+            w.write(": ")
+            w.write(field.value)
+            w.write("\r\n")
+        }
+        w.write("\r\n")
+    }
+}
+
+/// Frames a chunked body (RFC 9112 §7.1): `size-in-hex CRLF data CRLF`, ended by `0 CRLF CRLF`.
+public enum ChunkedEncoder {
+    /// The last chunk with no trailers.
+    public static let end: StaticString = "0\r\n\r\n"
+    /// What follows every chunk's data.
+    public static let chunkEnd: StaticString = "\r\n"
+
+    /// Bytes of the header of a chunk of `size` bytes: hex digits and CRLF.
+    public static func chunkHeaderSize(_ size: Int) -> Int {
+        precondition(size > 0, "ChunkedEncoder: a chunk has at least one byte (0 ends the body)")
+        return (Int.bitWidth - size.leadingZeroBitCount + 3) / 4 + 2
+    }
+
+    /// Writes the header of a chunk of `size` bytes; `out` holds ``chunkHeaderSize(_:)`` bytes.
+    public static func encodeChunkHeader(_ size: Int, into out: UnsafeMutableRawBufferPointer) -> Int {
+        let digits = chunkHeaderSize(size) - 2
+        let hex: StaticString = "0123456789abcdef"
+        hex.withUTF8Buffer { hex in
+            for i in 0..<digits {
+                out[i] = hex[(size >> ((digits - 1 - i) * 4)) & 0xF]
+            }
+        }
+        out[digits] = .cr
+        out[digits + 1] = .lf
+        return digits + 2
+    }
+}
+
+/// What the encoder writes to: a counter for the sizing pass, memory for the writing pass.
+protocol ByteWriter {
+    mutating func write(_ bytes: UnsafeRawBufferPointer)
+}
+
+extension ByteWriter {
+    @inline(__always)
+    mutating func write(_ string: StaticString) {
+        write(UnsafeRawBufferPointer(start: string.utf8Start, count: string.utf8CodeUnitCount))
+    }
+
+    @inline(__always)
+    mutating func write(_ string: String) {
+        var string = string
+        string.withUTF8 { write(UnsafeRawBufferPointer($0)) }
+    }
+
+    mutating func writeDecimal(_ value: Int) {
+        precondition(value >= 0, "negative length")
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: enough for Int.max
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var v = value
+            var i = buffer.count
+            repeat {
+                i -= 1
+                buffer[i] = UInt8(truncatingIfNeeded: 48 + v % 10)
+                v /= 10
+            } while v > 0
+            write(UnsafeRawBufferPointer(rebasing: buffer[i...]))
+        }
+    }
+}
+
+struct ByteCounter: ByteWriter {
+    var count = 0
+    @inline(__always)
+    mutating func write(_ bytes: UnsafeRawBufferPointer) { count &+= bytes.count }
+}
+
+struct RawWriter: ByteWriter {
+    let out: UnsafeMutableRawBufferPointer
+    var offset = 0
+
+    init(_ out: UnsafeMutableRawBufferPointer) { self.out = out }
+
+    @inline(__always)
+    mutating func write(_ bytes: UnsafeRawBufferPointer) {
+        // Bounds: headSize counted exactly these writes, and the caller reserved that many.
+        precondition(offset &+ bytes.count <= out.count, "ResponseEncoder: output smaller than headSize")
+        if let base = bytes.baseAddress, bytes.count > 0 {
+            (out.baseAddress! + offset).copyMemory(from: base, byteCount: bytes.count)
+        }
+        offset &+= bytes.count
+    }
+}
