@@ -130,7 +130,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     private func channelBecameActive(_ context: ChannelHandlerContext) {
         guard remoteAddress == nil, timer == nil else { return }
         remoteAddress = context.channel.remoteAddress
-        lastActivity = .now()
+        lastActivity = context.eventLoop.now
         armTimer(at: lastActivity + min(settings.idleTimeout, settings.requestHeadTimeout))
     }
 
@@ -166,7 +166,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         inReadBatch = true
-        lastActivity = .now()
+        lastActivity = context.eventLoop.now
+        resources.dateCache.refresh()
         guard acceptingRequests else { return }  // after a final response, input is discarded
         var buffer = unwrapInboundIn(data)
         if input.readableBytes == 0 {
@@ -387,6 +388,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     /// An async handler finished: store its response and write every response now in order.
     private func complete(_ sequence: UInt64, _ response: Response) {
         guard context != nil, sequence >= headSequence else { return }
+        if !inReadBatch { resources.dateCache.refresh() }
         let index = Int(sequence &- headSequence)
         guard index < pending.count else { return }
         pending[pending.index(pending.startIndex, offsetBy: index)].response = response
@@ -439,7 +441,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
                 }
             }
         }
-        let close = !slot.keepAlive
+        // While shutting down, the last response owed says the connection closes.
+        let close = !slot.keepAlive || (quiescing && pending.isEmpty && !isReadingBody)
         var head = ResponseEncoder.Head(
             status: response.status, contentType: response.contentType, headers: response.headers,
             framing: allowsBody ? .contentLength(length) : .none, close: close, keepAlive: !close && slot.http1_0
@@ -546,7 +549,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         timer = nil
         timerDeadline = .distantFuture
         guard !closing, let context else { return }
-        let now = NIODeadline.now()
+        let now = context.eventLoop.now
         if let started = headStartedAt {
             let deadline = started + settings.requestHeadTimeout
             if now >= deadline {

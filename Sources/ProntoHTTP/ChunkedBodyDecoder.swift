@@ -21,12 +21,16 @@ public struct ChunkedBodyDecoder: Sendable {
         case data, dataCR, dataLF
         case trailerLineStart, trailerName, trailerValue, trailerLF, finalLF
         case done
+        case failed(HTTPParseError)
     }
 
     public let limits: HTTPLimits
     private var state = State.size
     private var chunkRemaining = 0
+    /// Hex digits of the current chunk size, and how many of them are significant
+    /// (leading zeros are valid, RFC 9112 §7.1: `chunk-size = 1*HEXDIG`).
     private var sizeDigits = 0
+    private var significantSizeDigits = 0
     private var extensionBytes = 0
     private var trailerBytes = 0
     /// Decoded body bytes so far.
@@ -43,6 +47,12 @@ public struct ChunkedBodyDecoder: Sendable {
 
     /// Decodes from the start of `input`.
     public mutating func decode(_ input: UnsafeRawBufferPointer) -> Step {
+        // An error is final, like the parser's; after the end the caller owns every byte.
+        switch state {
+        case .failed(let error): return .error(error)
+        case .done: return .end(consumed: 0)
+        default: break
+        }
         let count = input.count
         var i = 0
         while i < count {
@@ -58,8 +68,9 @@ public struct ChunkedBodyDecoder: Sendable {
             case .size:
                 if let digit = Self.hexValue(byte) {
                     sizeDigits &+= 1
-                    // 15 hex digits are 60 bits: a size that cannot overflow Int.
-                    guard sizeDigits <= 15 else { return fail(.chunkSizeOverflow) }
+                    if chunkRemaining != 0 || digit != 0 { significantSizeDigits &+= 1 }
+                    // 15 significant hex digits are 60 bits: a size that cannot overflow Int.
+                    guard significantSizeDigits <= 15 else { return fail(.chunkSizeOverflow) }
                     chunkRemaining = chunkRemaining << 4 | digit
                 } else if sizeDigits == 0 {
                     return fail(.invalidChunkSize)
@@ -73,10 +84,10 @@ public struct ChunkedBodyDecoder: Sendable {
                     return fail(.invalidChunkSize)
                 }
             case .sizeWhitespace:
+                // Whitespace after the size is only the BWS before a `;` (RFC 9112 §7.1.1):
+                // `5 \r\n` is not a valid chunk line.
                 if byte == UInt8(ascii: ";") {
                     state = .sizeExtension
-                } else if byte == .cr {
-                    state = .sizeLF
                 } else if byte != .space && byte != .tab {
                     return fail(.invalidChunkSize)
                 }
@@ -91,6 +102,7 @@ public struct ChunkedBodyDecoder: Sendable {
             case .sizeLF:
                 guard byte == .lf else { return fail(.bareCR) }
                 sizeDigits = 0
+                significantSizeDigits = 0
                 extensionBytes = 0
                 if chunkRemaining == 0 {
                     state = .trailerLineStart
@@ -141,16 +153,19 @@ public struct ChunkedBodyDecoder: Sendable {
                     state = .done
                     return .end(consumed: i)
                 }
-            case .data, .done:
-                // .data is handled above; after .done the caller owns the bytes.
-                return .end(consumed: i &- 1)
+            case .data, .done, .failed:
+                // .data is handled above, .done and .failed before the loop, and the states
+                // that reach them return at once.
+                preconditionFailure("ChunkedBodyDecoder: unreachable state")
             }
         }
         return .needMore(consumed: i)
     }
 
     private mutating func fail(_ kind: HTTPParseError.Kind) -> Step {
-        .error(HTTPParseError(kind))
+        let error = HTTPParseError(kind)
+        state = .failed(error)
+        return .error(error)
     }
 
     @inline(__always)

@@ -13,6 +13,10 @@ public struct ResponseEncodingError: Error, Sendable, Hashable, CustomStringConv
         .init(message: "response header \(String(reflecting: name)) has a value with CR, LF or another control character, which would split the response: remove line breaks or percent-encode the value")
     }
 
+    static func invalidContentLength(_ length: Int) -> Self {
+        .init(message: "response Content-Length \(length) is negative: a body has 0 or more bytes")
+    }
+
     static func invalidStatus(_ status: HTTPStatus) -> Self {
         .init(message: "response status \(status.code) \(String(reflecting: status.customReason ?? "")) is invalid: the code must be 100...999 and the reason phrase free of control characters")
     }
@@ -82,6 +86,8 @@ public enum ResponseEncoder {
             throw .invalidStatus(head.status)
         }
         if let contentType = head.contentType, !isValidValue(contentType) { throw .invalidValue("Content-Type") }
+        // Checked here so that the sizing pass never meets a negative length (it would trap).
+        if case .contentLength(let length) = head.framing, length < 0 { throw .invalidContentLength(length) }
         for field in head.headers.fields {
             guard !field.name.isEmpty, field.name.utf8.allSatisfy(CharacterClass.isToken) else { throw .invalidName(field.name) }
             guard isValidValue(field.value) else { throw .invalidValue(field.name) }

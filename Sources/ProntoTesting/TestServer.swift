@@ -1,0 +1,137 @@
+import NIOCore
+import NIOEmbedded
+import NIOPosix
+import Pronto
+
+/// How a test talks to the code under test.
+public enum TestMode: String, Sendable, CaseIterable, CustomStringConvertible {
+    /// No socket: each connection is an `NIOAsyncTestingChannel` running Pronto's connection
+    /// handler. Fast, deterministic, with a virtual clock (``TestConnection/advanceTime(by:)``).
+    case inProcess
+    /// A real ``Server`` on 127.0.0.1 with an ephemeral port, reached over TCP.
+    case live
+
+    public var description: String { rawValue }
+}
+
+/// A server under test, in either ``TestMode``.
+public final class TestServer: Sendable {
+    public let mode: TestMode
+    public let configuration: ServerConfiguration
+    let handler: HTTPHandler
+    /// The live server (nil in-process).
+    public let server: Server?
+    let clientGroup: MultiThreadedEventLoopGroup?
+
+    init(mode: TestMode, configuration: ServerConfiguration, handler: HTTPHandler) async throws {
+        self.mode = mode
+        self.handler = handler
+        var configuration = configuration
+        switch mode {
+        case .inProcess:
+            server = nil
+            clientGroup = nil
+        case .live:
+            if case .tcp(let host, _) = configuration.target { configuration.target = .tcp(host: host, port: 0) }
+            configuration.eventLoopThreads = 1
+            let server = Server(configuration: configuration, handler: handler)
+            try await server.start()
+            self.server = server
+            clientGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        }
+        self.configuration = configuration
+    }
+
+    /// Opens a new client connection.
+    public func connect() async throws -> TestConnection {
+        let inbox = ByteInbox()
+        switch mode {
+        case .inProcess:
+            let channel = NIOAsyncTestingChannel()
+            let configuration = self.configuration
+            let handler = self.handler
+            try await channel.testingEventLoop.executeInContext {
+                try channel.pipeline.syncOperations.addHandler(OutboundCapture(inbox: inbox))
+                try ServerConnection.configure(channel, configuration: configuration, handler: handler)
+            }
+            try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 40000))
+            return TestConnection(transport: .inProcess(channel), inbox: inbox)
+        case .live:
+            guard let server, let address = server.localAddress, let clientGroup else {
+                throw TestClientError("the test server is not running")
+            }
+            let channel = try await ClientBootstrap(group: clientGroup)
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(InboundCapture(inbox: inbox))
+                    }
+                }
+                .connect(to: address).get()
+            return TestConnection(transport: .live(channel), inbox: inbox)
+        }
+    }
+
+    /// Stops the server gracefully (live) and releases the client threads.
+    public func stop() async {
+        await server?.shutdown()
+        if let clientGroup { try? await clientGroup.shutdownGracefully() }
+    }
+}
+
+/// Runs `body` with a server under test, and stops it afterwards (also on error).
+public func withTestServer<T: Sendable>(
+    _ mode: TestMode, configuration: ServerConfiguration = .init(), handler: HTTPHandler,
+    _ body: (TestServer) async throws -> T
+) async throws -> T {
+    let server = try await TestServer(mode: mode, configuration: configuration, handler: handler)
+    do {
+        let result = try await body(server)
+        await server.stop()
+        return result
+    } catch {
+        await server.stop()
+        throw error
+    }
+}
+
+/// In-process: what the server writes goes to the test's inbox; a half-close of the
+/// server's output is the client's end of stream.
+final class OutboundCapture: ChannelOutboundHandler, Sendable {
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+    let inbox: ByteInbox
+
+    init(inbox: ByteInbox) { self.inbox = inbox }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        inbox.deliver(unwrapOutboundIn(data).readableBytesView)
+        promise?.succeed()
+    }
+
+    func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+        inbox.close()
+        if mode == .output {
+            promise?.succeed()
+        } else {
+            context.close(mode: mode, promise: promise)
+        }
+    }
+}
+
+/// Live: bytes from the server go to the test's inbox; the end of stream closes it.
+final class InboundCapture: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+    let inbox: ByteInbox
+
+    init(inbox: ByteInbox) { self.inbox = inbox }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        inbox.deliver(unwrapInboundIn(data).readableBytesView)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        inbox.close()
+        context.fireChannelInactive()
+    }
+}
