@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""Real HTTP clients against the `hello` example: curl, Python requests and h11 talk to it
+without complaint, and httplint finds no error in its responses.
+
+Usage: client-compat.py PATH_TO_HELLO_BINARY
+Starts hello on an ephemeral port on 127.0.0.1, runs every check, stops it (by PID).
+"""
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+
+import h11
+import httplint
+import requests
+from httplint.note import levels
+
+results = []
+
+
+def check(name, fn):
+    try:
+        fn()
+        results.append((name, None))
+        print(f"ok   {name}")
+    except Exception as error:  # noqa: BLE001 - report every failure, keep going
+        results.append((name, error))
+        print(f"FAIL {name}: {error!r}")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_hello(binary):
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "--host", "127.0.0.1", "--port", str(port), "--threads", "1", "--log-level", "warning"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return process, port
+        except OSError:
+            if process.poll() is not None:
+                raise SystemExit(f"hello exited: {process.stderr.read().decode()}")
+            time.sleep(0.05)
+    process.kill()
+    raise SystemExit("hello did not start listening within 20 s")
+
+
+def main():
+    binary = sys.argv[1]
+    process, port = start_hello(binary)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        run_checks(base, port)
+    finally:
+        process.terminate()
+        try:
+            code = process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            code = "killed"
+    check("hello exits cleanly on SIGTERM", lambda: assert_equal(code, 0))
+    failed = [r for r in results if r[1] is not None]
+    print(f"{len(results) - len(failed)} passed, {len(failed)} failed")
+    sys.exit(1 if failed else 0)
+
+
+def assert_equal(actual, expected):
+    if actual != expected:
+        raise AssertionError(f"expected {expected!r}, got {actual!r}")
+
+
+def run_checks(base, port):
+    # curl
+    def curl(*args):
+        return subprocess.run(["curl", "-sS", "--http1.1", "--max-time", "10", *args], check=True,
+                              capture_output=True).stdout
+
+    check("curl GET /plaintext", lambda: assert_equal(curl(f"{base}/plaintext"), b"Hello, World!"))
+    check("curl GET /json", lambda: assert_equal(curl(f"{base}/json"), b'{"message":"Hello, World!"}'))
+    check("curl POST /echo", lambda: assert_equal(
+        curl("-H", "Content-Type: text/x-curl", "--data-binary", "echo me", f"{base}/echo"), b"echo me"))
+    check("curl chunked POST /echo", lambda: assert_equal(
+        curl("-H", "Transfer-Encoding: chunked", "--data-binary", "chunked body", f"{base}/echo"), b"chunked body"))
+    check("curl HEAD", lambda: assert_equal(
+        re.search(rb"Content-Length: (\d+)", curl("-I", f"{base}/plaintext")).group(1), b"13"))
+    check("curl keep-alive (two URLs, one connection)", lambda: assert_equal(
+        curl(f"{base}/plaintext", f"{base}/json"), b'Hello, World!{"message":"Hello, World!"}'))
+
+    # requests
+    def with_requests():
+        with requests.Session() as session:
+            for _ in range(5):
+                response = session.get(f"{base}/json", timeout=10)
+                assert_equal(response.json(), {"message": "Hello, World!"})
+                assert_equal(response.headers["Content-Type"], "application/json")
+            response = session.post(f"{base}/echo", data=b"x" * 100_000, headers={"Content-Type": "application/x"}, timeout=10)
+            assert_equal(len(response.content), 100_000)
+            response = session.post(f"{base}/echo", data=(part for part in [b"gen", b"erated"]), timeout=10)
+            assert_equal(response.content, b"generated")
+            assert_equal(session.get(f"{base}/missing", timeout=10).status_code, 404)
+            assert_equal(session.delete(f"{base}/plaintext", timeout=10).status_code, 405)
+    check("requests session: json, large body, generator (chunked) body, 404, 405", with_requests)
+
+    # h11: a strict client, one connection, several exchanges including HEAD
+    def with_h11():
+        connection = h11.Connection(our_role=h11.CLIENT)
+        sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        try:
+            for method, target, body, expected in [
+                ("GET", "/plaintext", b"", b"Hello, World!"),
+                ("HEAD", "/plaintext", b"", b""),
+                ("POST", "/echo", b"h11 body", b"h11 body"),
+                ("GET", "/json", b"", b'{"message":"Hello, World!"}'),
+            ]:
+                headers = [("Host", "127.0.0.1"), ("Content-Length", str(len(body)))] if method == "POST" else [("Host", "127.0.0.1")]
+                sock.sendall(connection.send(h11.Request(method=method, target=target, headers=headers)))
+                if body:
+                    sock.sendall(connection.send(h11.Data(data=body)))
+                sock.sendall(connection.send(h11.EndOfMessage()))
+                received = b""
+                while True:
+                    event = connection.next_event()
+                    if event is h11.NEED_DATA:
+                        connection.receive_data(sock.recv(65536))
+                        continue
+                    if isinstance(event, h11.Response):
+                        assert_equal(event.status_code, 200)
+                    if isinstance(event, h11.Data):
+                        received += event.data
+                    if isinstance(event, h11.EndOfMessage):
+                        break
+                assert_equal(received, expected)
+                connection.start_next_cycle()
+        finally:
+            sock.close()
+    check("h11 strict client: GET, HEAD, POST, GET on one connection", with_h11)
+
+    # httplint on the raw bytes of each response
+    def lint(request, label):
+        def run():
+            sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+            sock.sendall(request)
+            raw = b""
+            while True:
+                data = sock.recv(65536)
+                if not data:
+                    break
+                raw += data
+            sock.close()
+            head, _, content = raw.partition(b"\r\n\r\n")
+            lines = head.split(b"\r\n")
+            version, status, phrase = (lines[0].split(b" ", 2) + [b""])[:3]
+            linter = httplint.HttpResponseLinter()
+            linter.process_response_topline(version, status, phrase)
+            linter.process_headers([tuple(part.strip() for part in line.split(b":", 1)) for line in lines[1:]])
+            linter.feed_content(content)
+            linter.finish_content(True)
+            bad = [note.summary for note in linter.notes if note.level == levels.BAD]
+            if bad:
+                raise AssertionError(f"httplint errors: {bad}")
+        check(f"httplint: {label}", run)
+
+    close = b"Host: 127.0.0.1\r\nConnection: close\r\n"
+    lint(b"GET /plaintext HTTP/1.1\r\n" + close + b"\r\n", "GET /plaintext")
+    lint(b"GET /json HTTP/1.1\r\n" + close + b"\r\n", "GET /json")
+    lint(b"POST /echo HTTP/1.1\r\n" + close + b"Content-Type: text/plain\r\nContent-Length: 3\r\n\r\nabc", "POST /echo")
+    lint(b"GET /missing HTTP/1.1\r\n" + close + b"\r\n", "404")
+    lint(b"DELETE /json HTTP/1.1\r\n" + close + b"\r\n", "405")
+    lint(b"GET / HTTP/1.1\r\n\r\n", "400 (no Host)")
+
+
+if __name__ == "__main__":
+    main()
