@@ -1,0 +1,38 @@
+// swift-tools-version:6.1
+// Peer servers for Pronto's macro benchmarks (see ../README.md).
+// Built separately from the Pronto package:
+//   swift build -c release --package-path Benchmarks/Peers
+
+import PackageDescription
+
+let package = Package(
+    name: "ProntoBenchmarkPeers",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "nio-http1", targets: ["nio-http1"]),
+        .executable(name: "hummingbird", targets: ["hummingbird"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    ],
+    targets: [
+        .executableTarget(
+            name: "nio-http1",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Sources/nio-http1"
+        ),
+        .executableTarget(
+            name: "hummingbird",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Sources/hummingbird"
+        ),
+    ]
+)
