@@ -21,6 +21,19 @@ enum CharacterClass {
         byte > 0x20 && byte < 0x7F
     }
 
+    /// The bytes of a Host value (RFC 9110 §7.2, RFC 3986 §3.2.2): `uri-host [":" port]`,
+    /// where a host is a reg-name (unreserved, sub-delims, `%` escapes) or a bracketed IP literal.
+    @usableFromInline
+    static let host: [Bool] = (0..<256).map { byte in
+        switch UInt8(byte) {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+            UInt8(ascii: "A")...UInt8(ascii: "Z"):
+            return true
+        default:
+            return "-._~!$&'()*+,;=%:[]".utf8.contains(UInt8(byte))
+        }
+    }
+
     @inlinable
     static func isToken(_ byte: UInt8) -> Bool {
         token.withUnsafeBufferPointer { $0[Int(byte)] }

@@ -16,6 +16,7 @@ public struct HTTPParseError: Error, Sendable, Hashable, CustomStringConvertible
         case controlCharacter
         case missingHost
         case duplicateHost
+        case invalidHost
         case invalidContentLength
         case conflictingContentLength
         case transferEncodingNotChunkedLast
@@ -66,6 +67,7 @@ public struct HTTPParseError: Error, Sendable, Hashable, CustomStringConvertible
         case .controlCharacter: "control character in request head"
         case .missingHost: "HTTP/1.1 request without Host header"
         case .duplicateHost: "more than one Host header"
+        case .invalidHost: "invalid Host header value (expected host[:port])"
         case .invalidContentLength: "Content-Length must be digits only"
         case .conflictingContentLength: "Content-Length headers with different values"
         case .transferEncodingNotChunkedLast: "Transfer-Encoding must end with chunked"

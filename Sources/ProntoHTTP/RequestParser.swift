@@ -283,6 +283,10 @@ public struct RequestParser: Sendable {
         switch nameEnd &- start {
         case 4 where equalsLowercase(p, start, "host"):
             guard head.hostRange == nil else { return .duplicateHost }
+            // RFC 9112 §3.2: a Host with an invalid value MUST be refused like a missing one
+            // (a space, `/`, `@` or `?` in it would make the target's authority ambiguous).
+            let table = CharacterClass.host
+            for j in valueStart..<valueEnd where !table[Int(at(j))] { return .invalidHost }
             head.hostRange = value
         case 6 where equalsLowercase(p, start, "expect"):
             guard valueEnd &- valueStart == 12, equalsLowercase(p, valueStart, "100-continue") else {

@@ -13,6 +13,10 @@ public struct ResponseEncodingError: Error, Sendable, Hashable, CustomStringConv
         .init(message: "response header \(String(reflecting: name)) has a value with CR, LF or another control character, which would split the response: remove line breaks or percent-encode the value")
     }
 
+    static func framingField(_ name: String) -> Self {
+        .init(message: "response header \(String(reflecting: name)) is set by the encoder from the response's framing: a second one could give the response two lengths (response smuggling); remove it")
+    }
+
     static func invalidContentLength(_ length: Int) -> Self {
         .init(message: "response Content-Length \(length) is negative: a body has 0 or more bytes")
     }
@@ -79,8 +83,9 @@ public enum ResponseEncoder {
         return writer.offset
     }
 
-    /// Throws unless every name is a token and no value or reason phrase holds a control
-    /// character other than HTAB.
+    /// Throws unless every name is a token, no value or reason phrase holds a control
+    /// character other than HTAB, and no user field is Content-Length or Transfer-Encoding
+    /// (those come from ``Head/framing``).
     public static func validate(_ head: Head) throws(ResponseEncodingError) {
         guard (100...999).contains(head.status.code), head.status.customReason.map(isValidValue) ?? true else {
             throw .invalidStatus(head.status)
@@ -91,6 +96,10 @@ public enum ResponseEncoder {
         for field in head.headers.fields {
             guard !field.name.isEmpty, field.name.utf8.allSatisfy(CharacterClass.isToken) else { throw .invalidName(field.name) }
             guard isValidValue(field.value) else { throw .invalidValue(field.name) }
+            // Content-Length and Transfer-Encoding come from `framing` only.
+            if HTTPFields.namesEqual(field.name, "content-length") || HTTPFields.namesEqual(field.name, "transfer-encoding") {
+                throw .framingField(field.name)
+            }
         }
     }
 
