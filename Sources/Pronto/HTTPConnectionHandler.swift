@@ -58,43 +58,47 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     private let logger: Logger
     private let onClose: (@Sendable (any Channel) -> Void)?
 
-    private var context: ChannelHandlerContext!
-    private var parser: RequestParser
+    // Every stored property below is touched only on the connection's event loop, one
+    // callback at a time, so the runtime's dynamic exclusivity checks can never fire;
+    // they cost about 5% of a pipelined request, hence `@exclusivity(unchecked)`.
+    @exclusivity(unchecked) private var context: ChannelHandlerContext!
+    @exclusivity(unchecked) private var parser: RequestParser
     /// Unconsumed input: the bytes from the start of the current (partial) request on.
-    private var input: ByteBuffer
-    private var emptyBuffer: ByteBuffer
+    @exclusivity(unchecked) private var input: ByteBuffer
+    @exclusivity(unchecked) private var emptyBuffer: ByteBuffer
     /// Responses of this batch, written once in `channelReadComplete`.
-    private var output: ByteBuffer
+    @exclusivity(unchecked) private var output: ByteBuffer
     /// Where a body of unknown length is measured before its head is written.
-    private var scratch: ByteBuffer
-    private var remoteAddress: SocketAddress?
+    @exclusivity(unchecked) private var scratch: ByteBuffer
+    @exclusivity(unchecked) private var connectionInfo: ConnectionInfo?
+    private var remoteAddress: SocketAddress? { connectionInfo?.remoteAddress }
 
     // The request whose body is being read.
-    private var bodyMode = BodyMode.none
-    private var bodyHead = RequestHead()
-    private var bodyHeadBytes: ByteBuffer
-    private var body: ByteBuffer
-    private var chunkedDecoder: ChunkedBodyDecoder
+    @exclusivity(unchecked) private var bodyMode = BodyMode.none
+    @exclusivity(unchecked) private var bodyHead = RequestHead()
+    @exclusivity(unchecked) private var bodyHeadBytes: ByteBuffer
+    @exclusivity(unchecked) private var body: ByteBuffer
+    @exclusivity(unchecked) private var chunkedDecoder: ChunkedBodyDecoder
 
     // Responses not yet encoded, oldest first; `headSequence` numbers the first.
-    private var pending = CircularBuffer<Pending>(initialCapacity: 16)
-    private var headSequence: UInt64 = 0
+    @exclusivity(unchecked) private var pending = CircularBuffer<Pending>(initialCapacity: 16)
+    @exclusivity(unchecked) private var headSequence: UInt64 = 0
 
-    private var inReadBatch = false
+    @exclusivity(unchecked) private var inReadBatch = false
     /// No more requests are taken from this connection (error, `close`, or shutdown).
-    private var acceptingRequests = true
+    @exclusivity(unchecked) private var acceptingRequests = true
     /// The connection closes once everything encoded so far is written.
-    private var closeAfterWrite = false
-    private var closing = false
-    private var quiescing = false
-    private var readPending = false
-    private var sentContinue = false
+    @exclusivity(unchecked) private var closeAfterWrite = false
+    @exclusivity(unchecked) private var closing = false
+    @exclusivity(unchecked) private var quiescing = false
+    @exclusivity(unchecked) private var readPending = false
+    @exclusivity(unchecked) private var sentContinue = false
 
     // Timeouts: one timer per connection, re-armed lazily (see `timerFired`).
-    private var lastActivity = NIODeadline.now()
-    private var headStartedAt: NIODeadline?
-    private var timer: Scheduled<Void>?
-    private var timerDeadline = NIODeadline.distantFuture
+    @exclusivity(unchecked) private var lastActivity = NIODeadline.now()
+    @exclusivity(unchecked) private var headStartedAt: NIODeadline?
+    @exclusivity(unchecked) private var timer: Scheduled<Void>?
+    @exclusivity(unchecked) private var timerDeadline = NIODeadline.distantFuture
 
     init(
         settings: Settings, handler: HTTPHandler, resources: LoopResources, logger: Logger,
@@ -128,8 +132,10 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     private func channelBecameActive(_ context: ChannelHandlerContext) {
-        guard remoteAddress == nil, timer == nil else { return }
-        remoteAddress = context.channel.remoteAddress
+        guard connectionInfo == nil else { return }
+        connectionInfo = ConnectionInfo(
+            remoteAddress: context.channel.remoteAddress, eventLoop: context.eventLoop, allocator: context.channel.allocator
+        )
         lastActivity = context.eventLoop.now
         armTimer(at: lastActivity + min(settings.idleTimeout, settings.requestHeadTimeout))
     }
@@ -342,7 +348,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         let keepAlive = head.keepAlive && !quiescing
         let slot = Pending(response: nil, isHead: head.method == .head, keepAlive: keepAlive, http1_0: !head.version.isAtLeast1_1)
         if !keepAlive { acceptingRequests = false }
-        let request = Request(head: head, headBytes: headBytes, body: body, remoteAddress: remoteAddress, eventLoop: context.eventLoop)
+        let connection = connectionInfo ?? ConnectionInfo(remoteAddress: nil, eventLoop: context.eventLoop, allocator: context.channel.allocator)
+        let request = Request(head: head, headBytes: headBytes, body: body, connection: connection)
 
         let result: HandlerResult
         do {

@@ -12,18 +12,20 @@ public struct Request: Sendable {
     public let headBytes: ByteBuffer
     /// The body, complete (Content-Length or de-chunked), or `nil` when there was none.
     public let body: ByteBuffer?
-    /// The peer's address, when the transport has one.
-    public let remoteAddress: SocketAddress?
-    /// The event loop of the connection; async handlers run on it.
-    public let eventLoop: any EventLoop
+    /// The connection the request came on.
+    public let connection: ConnectionInfo
 
-    public init(head: RequestHead, headBytes: ByteBuffer, body: ByteBuffer?, remoteAddress: SocketAddress?, eventLoop: any EventLoop) {
+    public init(head: RequestHead, headBytes: ByteBuffer, body: ByteBuffer?, connection: ConnectionInfo) {
         self.head = head
         self.headBytes = headBytes
         self.body = body
-        self.remoteAddress = remoteAddress
-        self.eventLoop = eventLoop
+        self.connection = connection
     }
+
+    /// The peer's address, when the transport has one.
+    @inlinable public var remoteAddress: SocketAddress? { connection.remoteAddress }
+    /// The event loop of the connection; async handlers run on it.
+    @inlinable public var eventLoop: any EventLoop { connection.eventLoop }
 
     @inlinable public var method: HTTPMethod { head.method }
     @inlinable public var version: HTTPVersion { head.version }
@@ -83,6 +85,20 @@ public struct Request: Sendable {
     /// The bytes of `range` (a range of ``head``) as a `String`.
     public func string(_ range: ByteRange) -> String {
         withHeadBytes { head.string(range, in: $0) }
+    }
+}
+
+/// What every request of one connection shares; one reference per request instead of one
+/// per field.
+public final class ConnectionInfo: Sendable {
+    public let remoteAddress: SocketAddress?
+    public let eventLoop: any EventLoop
+    public let allocator: ByteBufferAllocator
+
+    public init(remoteAddress: SocketAddress?, eventLoop: any EventLoop, allocator: ByteBufferAllocator) {
+        self.remoteAddress = remoteAddress
+        self.eventLoop = eventLoop
+        self.allocator = allocator
     }
 }
 
