@@ -267,7 +267,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         }
     }
 
-    private func startRequest(_ head: RequestHead, _ headBytes: ByteBuffer) {
+    private func startRequest(_ head: consuming RequestHead, _ headBytes: consuming ByteBuffer) {
         if head.isChunked {
             bodyHead = head
             bodyHeadBytes = headBytes
@@ -344,12 +344,12 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     // MARK: Dispatching
 
-    private func dispatch(_ head: RequestHead, _ headBytes: ByteBuffer, _ body: ByteBuffer?) {
+    private func dispatch(_ head: consuming RequestHead, _ headBytes: consuming ByteBuffer, _ body: consuming ByteBuffer?) {
         let keepAlive = head.keepAlive && !quiescing
         let slot = Pending(response: nil, isHead: head.method == .head, keepAlive: keepAlive, http1_0: !head.version.isAtLeast1_1)
         if !keepAlive { acceptingRequests = false }
         let connection = connectionInfo ?? ConnectionInfo(remoteAddress: nil, eventLoop: context.eventLoop, allocator: context.channel.allocator)
-        let request = Request(head: head, headBytes: headBytes, body: body, connection: connection)
+        let request = Request(head: head, headBytes: headBytes, body: body, connection: connection)  // moves, no copies
 
         let result: HandlerResult
         do {
@@ -422,13 +422,14 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     private static func internalError(_ error: any Error, _ request: Request, _ logger: Logger) -> Response {
         logger.error("handler failed", metadata: ["error": "\(error)", "target": "\(request.target)"])
-        return Response(status: .internalServerError, contentType: "text/plain; charset=utf-8", body: .string("Internal Server Error\n"))
+        return internalServerError
     }
 
     // MARK: Encoding
 
+    /// Encodes one response at the end of `output`. Hot path: the response's parts are
+    /// passed to the encoder borrowed (no copies, so no retain/release per field).
     private func encode(_ response: Response, _ slot: Pending) {
-        var response = response
         let allowsBody = response.status.allowsBody
         var length = 0
         var usesScratch = false
@@ -450,37 +451,41 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         }
         // While shutting down, the last response owed says the connection closes.
         let close = !slot.keepAlive || (quiescing && pending.isEmpty && !isReadingBody)
-        var head = ResponseEncoder.Head(
-            status: response.status, contentType: response.contentType, headers: response.headers,
-            framing: allowsBody ? .contentLength(length) : .none, close: close, keepAlive: !close && slot.http1_0
-        )
+        let keepAlive = !close && slot.http1_0
+        let framing: ResponseFraming = allowsBody ? .contentLength(length) : .none
+        let date = resources.dateCache
         let size: Int
         do {
-            size = try ResponseEncoder.headSize(head, date: resources.dateCache)
+            size = try ResponseEncoder.headSize(
+                status: response.status, contentType: response.contentType, headers: response.headers,
+                framing: framing, close: close, keepAlive: keepAlive, date: date
+            )
         } catch {
             logger.error("invalid response", metadata: ["error": "\(error)"])
-            let text = "Internal Server Error\n"
-            response = Response(status: .internalServerError, contentType: "text/plain; charset=utf-8", body: .string(text))
-            head = ResponseEncoder.Head(
-                status: response.status, contentType: response.contentType, framing: .contentLength(text.utf8.count),
-                close: close, keepAlive: !close && slot.http1_0
-            )
-            size = (try? ResponseEncoder.headSize(head, date: resources.dateCache)) ?? 0
-            usesScratch = false
+            encode(Self.internalServerError, Pending(response: nil, isHead: slot.isHead, keepAlive: slot.keepAlive, http1_0: slot.http1_0))
+            return
         }
-        let date = resources.dateCache
-        output.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { ResponseEncoder.encodeHead(head, date: date, into: $0) }
+        output.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { out in
+            ResponseEncoder.encodeHead(
+                status: response.status, contentType: response.contentType, headers: response.headers,
+                framing: framing, close: close, keepAlive: keepAlive, date: date, into: out
+            )
+        }
         if allowsBody, !slot.isHead {
             switch response.body {
             case .empty: break
             case .string(let string): output.writeString(string)
-            case .bytes(var bytes): output.writeBuffer(&bytes)
+            case .bytes(let bytes): output.writeImmutableBuffer(bytes)
             case .writer(let writer):
                 if usesScratch { output.writeBuffer(&scratch) } else { writer.write(into: &output) }
             }
         }
         if close { closeAfterWrite = true }
     }
+
+    private static let internalServerError = Response(
+        status: .internalServerError, contentType: "text/plain; charset=utf-8", body: .string("Internal Server Error\n")
+    )
 
     /// Answers a request that cannot be parsed, after every response owed before it,
     /// then closes: its framing is unknown, so nothing after it can be trusted.
@@ -547,7 +552,10 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     private func armTimer(at deadline: NIODeadline) {
         timer?.cancel()
         timerDeadline = deadline
-        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [weak self] in self?.timerFired() }
+        // A strong capture on purpose: a weak reference would give the handler a side table,
+        // and every retain of it would take the runtime's slow path. The timer is cancelled
+        // when the channel goes away, which breaks the cycle.
+        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { self.timerFired() }
     }
 
     /// The reaper: one timer per connection, re-armed to the next deadline that matters

@@ -1,42 +1,33 @@
-/// Byte classes of RFC 9110/9112, as 256-entry tables: one load and one test per byte
-/// on the hot path instead of a chain of comparisons.
+/// Byte classes of RFC 9110/9112 as 128-bit masks (two words): a test is a shift and an
+/// AND in registers. (A global lookup array costs a lazy-initialisation check and a
+/// retain/release around every access, which showed up as the parser's top cost.)
 @usableFromInline
 enum CharacterClass {
-    /// `tchar` (RFC 9110 §5.6.2): the characters of a token (method, field name, coding).
-    @usableFromInline
-    static let token: [Bool] = (0..<256).map { byte in
-        switch UInt8(byte) {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-            UInt8(ascii: "A")...UInt8(ascii: "Z"):
-            return true
-        default:
-            return "!#$%&'*+-.^_`|~".utf8.contains(UInt8(byte))
-        }
+    /// Bit b of the pair is set when byte b is in the class; bytes >= 128 never are.
+    @inline(__always) @usableFromInline
+    static func test(_ byte: UInt8, _ low: UInt64, _ high: UInt64) -> Bool {
+        byte < 64 ? (low >> UInt64(byte)) & 1 != 0 : byte < 128 ? (high >> UInt64(byte &- 64)) & 1 != 0 : false
+    }
+
+    /// `tchar` (RFC 9110 §5.6.2): digits, letters and ``!#$%&'*+-.^_`|~``.
+    @inlinable
+    static func isToken(_ byte: UInt8) -> Bool {
+        test(byte, 0x03FF_6CFA_0000_0000, 0x57FF_FFFF_C7FF_FFFE)
     }
 
     /// The bytes a request-target may contain (RFC 3986 characters, `%` escapes included):
     /// visible ASCII; no space, no control, no obs-text.
-    @usableFromInline
-    static let target: [Bool] = (0..<256).map { byte in
-        byte > 0x20 && byte < 0x7F
+    @inlinable
+    static func isTarget(_ byte: UInt8) -> Bool {
+        byte &- 0x21 < 0x5E
     }
 
     /// The bytes of a Host value (RFC 9110 §7.2, RFC 3986 §3.2.2): `uri-host [":" port]`,
-    /// where a host is a reg-name (unreserved, sub-delims, `%` escapes) or a bracketed IP literal.
-    @usableFromInline
-    static let host: [Bool] = (0..<256).map { byte in
-        switch UInt8(byte) {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-            UInt8(ascii: "A")...UInt8(ascii: "Z"):
-            return true
-        default:
-            return "-._~!$&'()*+,;=%:[]".utf8.contains(UInt8(byte))
-        }
-    }
-
+    /// where a host is a reg-name (unreserved, sub-delims, `%` escapes) or a bracketed IP
+    /// literal: digits, letters and `-._~!$&'()*+,;=%:[]`.
     @inlinable
-    static func isToken(_ byte: UInt8) -> Bool {
-        token.withUnsafeBufferPointer { $0[Int(byte)] }
+    static func isHost(_ byte: UInt8) -> Bool {
+        test(byte, 0x2FFF_7FF2_0000_0000, 0x47FF_FFFE_AFFF_FFFE)
     }
 
     /// ASCII lowercase, for case-insensitive comparisons of tokens.

@@ -13,8 +13,9 @@ import Darwin
 /// a 29-byte format. Not thread-safe by design.
 public final class DateCache {
     /// `Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n`
-    public private(set) var line: [UInt8]
-    public private(set) var second: Int
+    // Used by one thread only (see above): dynamic exclusivity checks would only cost.
+    @exclusivity(unchecked) public private(set) var line: [UInt8]
+    @exclusivity(unchecked) public private(set) var second: Int
 
     public init(now: Int = DateCache.currentSecond()) {
         line = Array("Date: Thu, 01 Jan 1970 00:00:00 GMT\r\n".utf8)

@@ -61,9 +61,7 @@ public struct RequestParser: Sendable {
         lineStart = 0
         scanned = 0
         headerSectionStart = 0
-        head.headers.removeAll(keepingCapacity: true)
-        let headers = head.headers
-        head = RequestHead(reusing: headers)
+        head.clear()
         needsReset = false
         connectionClose = false
         connectionKeepAlive = false
@@ -191,14 +189,11 @@ public struct RequestParser: Sendable {
         var question = -1
         i = targetStart
         // A target never holds a space, so a request line with extra spaces fails here.
-        do {
-            let table = CharacterClass.target
-            while i < targetEnd {
-                let b = at(i)
-                guard table[Int(b)] else { return .invalidTarget }
-                if b == UInt8(ascii: "?"), question < 0 { question = i }
-                i &+= 1
-            }
+        while i < targetEnd {
+            let b = at(i)
+            guard CharacterClass.isTarget(b) else { return .invalidTarget }
+            if b == UInt8(ascii: "?"), question < 0 { question = i }
+            i &+= 1
         }
         let pathEnd = question < 0 ? targetEnd : question
         if question >= 0 { head.queryRange = ByteRange(question &+ 1, targetEnd) }
@@ -285,8 +280,7 @@ public struct RequestParser: Sendable {
             guard head.hostRange == nil else { return .duplicateHost }
             // RFC 9112 §3.2: a Host with an invalid value MUST be refused like a missing one
             // (a space, `/`, `@` or `?` in it would make the target's authority ambiguous).
-            let table = CharacterClass.host
-            for j in valueStart..<valueEnd where !table[Int(at(j))] { return .invalidHost }
+            for j in valueStart..<valueEnd where !CharacterClass.isHost(at(j)) { return .invalidHost }
             head.hostRange = value
         case 6 where equalsLowercase(p, start, "expect"):
             guard valueEnd &- valueStart == 12, equalsLowercase(p, valueStart, "100-continue") else {
@@ -391,8 +385,25 @@ func equalsLowercase(_ p: UnsafeRawPointer, _ start: Int, _ literal: StaticStrin
 }
 
 extension RequestHead {
-    /// A fresh head that keeps `headers`' storage (it must be empty).
-    init(reusing headers: [HeaderField]) {
-        self.headers = headers
+    /// Resets every field in place, keeping the header array's storage: no allocation and
+    /// no new struct (rebuilding the head cost more than parsing a small request).
+    mutating func clear() {
+        method = .get
+        methodRange = .empty
+        targetForm = .origin
+        targetRange = .empty
+        pathRange = .empty
+        queryRange = nil
+        authorityRange = nil
+        version = .http1_1
+        headers.removeAll(keepingCapacity: true)
+        hostRange = nil
+        contentLength = nil
+        isChunked = false
+        keepAlive = true
+        expectsContinue = false
+        upgradeRange = nil
+        connectionUpgrade = false
+        length = 0
     }
 }

@@ -69,17 +69,40 @@ public enum ResponseEncoder {
     /// The exact number of bytes ``encodeHead(_:date:into:)`` writes, after checking every
     /// header name and value and the status.
     public static func headSize(_ head: Head, date: DateCache) throws(ResponseEncodingError) -> Int {
-        var counter = ByteCounter()
-        try validate(head)
-        emit(head, date: date, into: &counter)
-        return counter.count
+        try headSize(
+            status: head.status, contentType: head.contentType, headers: head.headers, framing: head.framing,
+            close: head.close, keepAlive: head.keepAlive, date: date
+        )
     }
 
     /// Writes the head into `out`, which must hold at least ``headSize(_:date:)`` bytes
     /// (the head must have passed it). Returns the bytes written.
     public static func encodeHead(_ head: Head, date: DateCache, into out: UnsafeMutableRawBufferPointer) -> Int {
+        encodeHead(
+            status: head.status, contentType: head.contentType, headers: head.headers, framing: head.framing,
+            close: head.close, keepAlive: head.keepAlive, date: date, into: out
+        )
+    }
+
+    /// ``headSize(_:date:)`` with the head's parts as parameters: the engine's hot path,
+    /// which borrows them from its response instead of copying them into a ``Head``.
+    public static func headSize(
+        status: HTTPStatus, contentType: String?, headers: HTTPFields, framing: ResponseFraming,
+        close: Bool, keepAlive: Bool, date: DateCache
+    ) throws(ResponseEncodingError) -> Int {
+        try validate(status: status, contentType: contentType, headers: headers, framing: framing)
+        var counter = ByteCounter()
+        emit(status, contentType, headers, framing, close, keepAlive, date, into: &counter)
+        return counter.count
+    }
+
+    /// ``encodeHead(_:date:into:)`` with the head's parts as parameters.
+    public static func encodeHead(
+        status: HTTPStatus, contentType: String?, headers: HTTPFields, framing: ResponseFraming,
+        close: Bool, keepAlive: Bool, date: DateCache, into out: UnsafeMutableRawBufferPointer
+    ) -> Int {
         var writer = RawWriter(out)
-        emit(head, date: date, into: &writer)
+        emit(status, contentType, headers, framing, close, keepAlive, date, into: &writer)
         return writer.offset
     }
 
@@ -87,13 +110,18 @@ public enum ResponseEncoder {
     /// character other than HTAB, and no user field is Content-Length or Transfer-Encoding
     /// (those come from ``Head/framing``).
     public static func validate(_ head: Head) throws(ResponseEncodingError) {
-        guard (100...999).contains(head.status.code), head.status.customReason.map(isValidValue) ?? true else {
-            throw .invalidStatus(head.status)
-        }
-        if let contentType = head.contentType, !isValidValue(contentType) { throw .invalidValue("Content-Type") }
+        try validate(status: head.status, contentType: head.contentType, headers: head.headers, framing: head.framing)
+    }
+
+    static func validate(
+        status: HTTPStatus, contentType: String?, headers: HTTPFields, framing: ResponseFraming
+    ) throws(ResponseEncodingError) {
+        guard (100...999).contains(status.code) else { throw .invalidStatus(status) }
+        if let reason = status.customReason, !isValidValue(reason) { throw .invalidStatus(status) }
+        if let contentType, !isValidValue(contentType) { throw .invalidValue("Content-Type") }
         // Checked here so that the sizing pass never meets a negative length (it would trap).
-        if case .contentLength(let length) = head.framing, length < 0 { throw .invalidContentLength(length) }
-        for field in head.headers.fields {
+        if case .contentLength(let length) = framing, length < 0 { throw .invalidContentLength(length) }
+        for field in headers.fields {
             guard !field.name.isEmpty, field.name.utf8.allSatisfy(CharacterClass.isToken) else { throw .invalidName(field.name) }
             guard isValidValue(field.value) else { throw .invalidValue(field.name) }
             // Content-Length and Transfer-Encoding come from `framing` only.
@@ -104,11 +132,19 @@ public enum ResponseEncoder {
     }
 
     static func isValidValue(_ value: String) -> Bool {
-        value.utf8.allSatisfy { !ByteScanner.isControl($0) }
+        // Runs for every Content-Type and header of every response: scan with SIMD.
+        var value = value
+        return value.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return true }
+            return ByteScanner.simd.firstControl(UnsafeRawPointer(base), from: 0, to: bytes.count) == bytes.count
+        }
     }
 
-    static func emit<W: ByteWriter>(_ head: Head, date: DateCache, into w: inout W) {
-        let status = head.status
+    @inline(__always)
+    static func emit<W: ByteWriter>(
+        _ status: HTTPStatus, _ contentType: String?, _ headers: HTTPFields, _ framing: ResponseFraming,
+        _ close: Bool, _ keepAlive: Bool, _ date: DateCache, into w: inout W
+    ) {
         if status.customReason == nil, let line = HTTPStatus.staticStatusLine(status.code) {
             w.write(line)
         } else {
@@ -119,12 +155,12 @@ public enum ResponseEncoder {
             w.write("\r\n")
         }
         date.line.withUnsafeBytes { w.write($0) }
-        if let contentType = head.contentType {
+        if let contentType {
             w.write("Content-Type: ")
             w.write(contentType)
             w.write("\r\n")
         }
-        switch head.framing {
+        switch framing {
         case .contentLength(let length):
             w.write("Content-Length: ")
             w.writeDecimal(length)
@@ -134,12 +170,12 @@ public enum ResponseEncoder {
         case .none:
             break
         }
-        if head.close {
+        if close {
             w.write("Connection: close\r\n")
-        } else if head.keepAlive {
+        } else if keepAlive {
             w.write("Connection: keep-alive\r\n")
         }
-        for field in head.headers.fields {
+        for field in headers.fields {
             w.write(field.name)
             w.write(": ")
             w.write(field.value)
