@@ -357,7 +357,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         } catch {
             result = .response(internalError(error, request))
         }
-        switch result {
+        switch consume result {  // no copy of the response (4 retains otherwise)
         case .response(let response):
             if pending.isEmpty {
                 encode(response, slot)
@@ -434,19 +434,14 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         var length = 0
         var usesScratch = false
         if allowsBody {
-            switch response.body {
-            case .empty: length = 0
-            case .string(let string): length = string.utf8.count
-            case .bytes(let bytes): length = bytes.readableBytes
-            case .writer(let writer):
-                if let known = writer.contentLength {
-                    length = known
-                } else {
-                    scratch.clear()
-                    writer.write(into: &scratch)
-                    length = scratch.readableBytes
-                    usesScratch = true
-                }
+            if let known = response.body.knownLength {
+                length = known
+            } else {
+                // A writer of unknown length: write it aside to measure it.
+                scratch.clear()
+                response.body.write(into: &scratch)
+                length = scratch.readableBytes
+                usesScratch = true
             }
         }
         // While shutting down, the last response owed says the connection closes.
@@ -472,13 +467,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             )
         }
         if allowsBody, !slot.isHead {
-            switch response.body {
-            case .empty: break
-            case .string(let string): output.writeString(string)
-            case .bytes(let bytes): output.writeImmutableBuffer(bytes)
-            case .writer(let writer):
-                if usesScratch { output.writeBuffer(&scratch) } else { writer.write(into: &output) }
-            }
+            if usesScratch { output.writeBuffer(&scratch) } else { response.body.write(into: &output) }
         }
         if close { closeAfterWrite = true }
     }

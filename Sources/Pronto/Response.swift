@@ -45,3 +45,27 @@ public struct Response: Sendable {
         Response(status: status, contentType: "text/plain; charset=utf-8", body: .string(text))
     }
 }
+
+extension Response.Body {
+    /// The body's length in bytes, or nil for a writer that does not know it in advance.
+    @inlinable
+    var knownLength: Int? {
+        switch self {
+        case .empty: 0
+        case .string(let string): string.utf8.count
+        case .bytes(let bytes): bytes.readableBytes
+        case .writer(let writer): writer.contentLength
+        }
+    }
+
+    /// Appends the body to `buffer`.
+    @inlinable
+    func write(into buffer: inout ByteBuffer) {
+        switch self {
+        case .empty: break
+        case .string(let string): buffer.writeString(string)
+        case .bytes(let bytes): buffer.writeImmutableBuffer(bytes)
+        case .writer(let writer): writer.write(into: &buffer)
+        }
+    }
+}

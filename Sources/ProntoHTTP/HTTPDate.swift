@@ -12,16 +12,35 @@ import Darwin
 /// read batch, which costs a `time()` call (vDSO, no system call) and, once a second,
 /// a 29-byte format. Not thread-safe by design.
 public final class DateCache {
-    /// `Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n`
-    // Used by one thread only (see above): dynamic exclusivity checks would only cost.
-    @exclusivity(unchecked) public private(set) var line: [UInt8]
+    // Used by one thread only (see above), so neither locks nor the runtime's dynamic
+    // exclusivity checks. The line lives in memory allocated once: the encoder reads it
+    // on every response without retaining an array.
+    private let storage: UnsafeMutableRawBufferPointer
+    /// The epoch second the line shows.
     @exclusivity(unchecked) public private(set) var second: Int
+    /// How many times the line was formatted (once per new second; for tests and metrics).
+    @exclusivity(unchecked) public private(set) var formatCount = 0
 
     public init(now: Int = DateCache.currentSecond()) {
-        line = Array("Date: Thu, 01 Jan 1970 00:00:00 GMT\r\n".utf8)
+        storage = UnsafeMutableRawBufferPointer.allocate(byteCount: 37, alignment: 1)
+        storage.copyBytes(from: "Date: Thu, 01 Jan 1970 00:00:00 GMT\r\n".utf8)
         second = Int.min
         refresh(now: now)
     }
+
+    deinit {
+        storage.deallocate()
+    }
+
+    /// `Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n`
+    public var line: [UInt8] { Array(storage) }
+
+    /// The line's bytes, valid until the next ``refresh(now:)``.
+    @inlinable
+    public var lineBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(storageForInlining) }
+
+    @usableFromInline
+    var storageForInlining: UnsafeMutableRawBufferPointer { storage }
 
     public static func currentSecond() -> Int { Int(time(nil)) }
 
@@ -33,7 +52,8 @@ public final class DateCache {
 
     private func reformat(_ now: Int) {
         second = now
-        line.withUnsafeMutableBufferPointer { HTTPDate.format(now, into: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer($0)[6..<35])) }
+        formatCount += 1
+        HTTPDate.format(now, into: UnsafeMutableRawBufferPointer(rebasing: storage[6..<35]))
     }
 }
 

@@ -121,6 +121,7 @@ public enum ResponseEncoder {
         if let contentType, !isValidValue(contentType) { throw .invalidValue("Content-Type") }
         // Checked here so that the sizing pass never meets a negative length (it would trap).
         if case .contentLength(let length) = framing, length < 0 { throw .invalidContentLength(length) }
+        guard !headers.isEmpty else { return }
         for field in headers.fields {
             guard !field.name.isEmpty, field.name.utf8.allSatisfy(CharacterClass.isToken) else { throw .invalidName(field.name) }
             guard isValidValue(field.value) else { throw .invalidValue(field.name) }
@@ -132,12 +133,15 @@ public enum ResponseEncoder {
     }
 
     static func isValidValue(_ value: String) -> Bool {
-        // Runs for every Content-Type and header of every response: scan with SIMD.
-        var value = value
-        return value.withUTF8 { bytes in
+        // Runs for every Content-Type and header of every response: scan with SIMD, on the
+        // UTF-8 borrowed in place (no copy of the String).
+        func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
             guard let base = bytes.baseAddress else { return true }
             return ByteScanner.simd.firstControl(UnsafeRawPointer(base), from: 0, to: bytes.count) == bytes.count
         }
+        if let valid = value.utf8.withContiguousStorageIfAvailable(scan) { return valid }
+        var copy = value
+        return copy.withUTF8(scan)
     }
 
     @inline(__always)
@@ -154,7 +158,7 @@ public enum ResponseEncoder {
             if let reason = status.customReason { w.write(reason) } else { w.write(HTTPStatus.registeredReason(status.code)) }
             w.write("\r\n")
         }
-        date.line.withUnsafeBytes { w.write($0) }
+        w.write(date.lineBytes)
         if let contentType {
             w.write("Content-Type: ")
             w.write(contentType)
@@ -175,11 +179,13 @@ public enum ResponseEncoder {
         } else if keepAlive {
             w.write("Connection: keep-alive\r\n")
         }
-        for field in headers.fields {
-            w.write(field.name)
-            w.write(": ")
-            w.write(field.value)
-            w.write("\r\n")
+        if !headers.isEmpty {
+            for field in headers.fields {
+                w.write(field.name)
+                w.write(": ")
+                w.write(field.value)
+                w.write("\r\n")
+            }
         }
         w.write("\r\n")
     }
@@ -226,8 +232,12 @@ extension ByteWriter {
 
     @inline(__always)
     mutating func write(_ string: String) {
-        var string = string
-        string.withUTF8 { write(UnsafeRawBufferPointer($0)) }
+        // Borrow the UTF-8 in place: copying the String to call `withUTF8` would cost a
+        // retain and a release on every header of every response.
+        if string.utf8.withContiguousStorageIfAvailable({ write(UnsafeRawBufferPointer($0)) }) == nil {
+            var copy = string
+            copy.withUTF8 { write(UnsafeRawBufferPointer($0)) }
+        }
     }
 
     mutating func writeDecimal(_ value: Int) {
