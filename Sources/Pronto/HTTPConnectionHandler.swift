@@ -209,6 +209,9 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         context.fireChannelWritabilityChanged()
     }
 
+    /// Output buffered in one batch before it is written early (see `processInput`).
+    static let outputHighWaterMark = 256 * 1024
+
     private var isReadingBody: Bool {
         if case .none = bodyMode { return false }
         return true
@@ -233,6 +236,13 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     /// Takes every complete request out of `input`, as long as the pipeline has room.
     private func processInput() {
         while acceptingRequests, pending.count < settings.maxPipelinedRequests {
+            // Big responses: write what the batch holds so far instead of buffering it all,
+            // and stop taking requests while the socket cannot keep up (resumed by
+            // channelWritabilityChanged). This bounds memory per connection.
+            if output.readableBytes >= Self.outputHighWaterMark {
+                flush()
+                if !context.channel.isWritable { return }
+            }
             switch bodyMode {
             case .none:
                 guard input.readableBytes > 0 else { return }

@@ -128,6 +128,16 @@ public actor TestConnection {
         }
     }
 
+    /// In-process only: makes the server's channel report itself writable or not, as a
+    /// socket does when the peer stops reading, and tells the pipeline.
+    public func setServerWritable(_ writable: Bool) async {
+        if case .inProcess(let channel) = transport {
+            channel.isWritable = writable
+            channel.pipeline.fireChannelWritabilityChanged()
+            await channel.testingEventLoop.run()
+        }
+    }
+
     /// Closes the client side.
     public func close() async {
         switch transport {

@@ -83,6 +83,25 @@ struct PipeliningTests {
     }
 }
 
+extension PipeliningTests {
+    @Test("stops taking requests while the socket is not writable, resumes when it is")
+    func writabilityBackpressure() async throws {
+        let calls = Counter()
+        try await withTestServer(.inProcess, configuration: quietConfiguration(), handler: testHandler(calls: calls)) { server in
+            let connection = try await server.connect()
+            await connection.setServerWritable(false)
+            try await connection.send(String(repeating: "GET /big HTTP/1.1\r\nHost: t\r\n\r\n", count: 4))
+            // The first response passes the high-water mark and is written early; the
+            // socket is not writable, so the other three wait in the input buffer.
+            #expect(calls.count == 1)
+            #expect(try await connection.readResponse().body.count == 300_000)
+            await connection.setServerWritable(true)
+            for _ in 0..<3 { #expect(try await connection.readResponse().body.count == 300_000) }
+            #expect(calls.count == 4)
+        }
+    }
+}
+
 extension TestConnection {
     func setTimeout(_ seconds: Double) async throws { timeout = seconds }
 }

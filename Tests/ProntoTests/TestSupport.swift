@@ -93,6 +93,8 @@ func testHandler(gates: [String: Gate] = [:], calls: Counter = Counter()) -> HTT
             }
         case "/inject":
             return .response(Response(headers: ["X-Evil": "a\r\nSet-Cookie: x=1"], body: .string("no")))
+        case "/big":
+            return .response(Response(contentType: "application/octet-stream", body: .string(String(repeating: "x", count: 300_000))))
         case "/head-info":
             return .response(.text("\(request.methodName) \(request.target) \(request.header("x-test") ?? "-")"))
         default:
