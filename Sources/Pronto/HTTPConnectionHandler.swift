@@ -431,6 +431,10 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     private static func internalError(_ error: any Error, _ request: Request, _ logger: Logger) -> Response {
+        if let error = error as? any ResponseError {
+            logger.debug("handler answered with an error", metadata: ["error": "\(error)", "target": "\(request.target)"])
+            return error.response
+        }
         logger.error("handler failed", metadata: ["error": "\(error)", "target": "\(request.target)"])
         return internalServerError
     }

@@ -7,10 +7,17 @@ public enum HandlerResult: Sendable {
     case async(@Sendable (Request) async throws -> Response)
 }
 
+/// An error that knows the response it should be answered with (``HTTPError`` is one).
+/// When a handler throws one, the engine sends its response; any other error is a 500.
+public protocol ResponseError: Error {
+    var response: Response { get }
+}
+
 /// The engine's interface to the application: one function from a request to a result.
 ///
-/// It runs on the connection's event loop, so it must not block. A thrown error becomes
-/// a 500 for that request alone (the error is logged; its text is not sent).
+/// It runs on the connection's event loop, so it must not block. A thrown ``ResponseError``
+/// is answered with its response; any other error becomes a 500 for that request alone
+/// (the error is logged; its text is not sent).
 public struct HTTPHandler: Sendable {
     public let dispatch: @Sendable (Request) throws -> HandlerResult
 
