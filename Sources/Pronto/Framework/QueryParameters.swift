@@ -7,9 +7,9 @@ public struct QueryParameters: Sendable, Hashable, Sequence {
     public init(_ query: String) {
         pairs = query.split(separator: "&", omittingEmptySubsequences: true).map { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = PercentDecoding.decode(parts[0], plusIsSpace: true) ?? String(parts[0])
+            let name = FormDecoding.decode(parts[0], plusIsSpace: true) ?? String(parts[0])
             let raw = parts.count > 1 ? parts[1] : ""
-            return (name, PercentDecoding.decode(raw, plusIsSpace: true) ?? String(raw))
+            return (name, FormDecoding.decode(raw, plusIsSpace: true) ?? String(raw))
         }
     }
 

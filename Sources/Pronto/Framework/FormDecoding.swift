@@ -1,5 +1,5 @@
-/// Percent-decoding (RFC 3986 §2.1) of query and path components.
-enum PercentDecoding {
+/// Percent-decoding (RFC 3986 §2.1) of query components, with `+` as a space (form encoding).
+enum FormDecoding {
     /// Decodes `%XX` escapes, and `+` as a space when `plusIsSpace` (form encoding).
     /// Returns nil for a malformed escape. Invalid UTF-8 is repaired with U+FFFD.
     static func decode(_ bytes: UnsafeRawBufferPointer, plusIsSpace: Bool) -> String? {
