@@ -9,11 +9,14 @@ let package = Package(
         .library(name: "Pronto", targets: ["Pronto"]),
         .library(name: "ProntoTesting", targets: ["ProntoTesting"]),
         .executable(name: "hello", targets: ["hello"]),
+        .executable(name: "pronto-bench", targets: ["pronto-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Wire format only: no NIO, so it can be fuzzed and benchmarked alone.
@@ -26,6 +29,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .target(
@@ -46,6 +50,22 @@ let package = Package(
             ],
             path: "Examples/hello"
         ),
+        // The toolbench: load generator (wrk/wrk2-style) and TCP echo benchmark.
+        .target(
+            name: "ProntoBench",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+        .executableTarget(
+            name: "pronto-bench",
+            dependencies: [
+                "ProntoBench",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .testTarget(
             name: "ProntoHTTPTests",
             dependencies: [
@@ -60,6 +80,16 @@ let package = Package(
             name: "ProntoTests",
             dependencies: [
                 "Pronto", "ProntoTesting",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "ProntoBenchTests",
+            dependencies: [
+                "ProntoBench",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

@@ -380,6 +380,10 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             let sequence = headSequence &+ UInt64(pending.count)
             pending.append(slot)
             runAsync(respond, request, sequence)
+        case .asyncWithRequest(let request, let respond):
+            let sequence = headSequence &+ UInt64(pending.count)
+            pending.append(slot)
+            runAsync(respond, request, sequence)
         }
     }
 

@@ -5,6 +5,9 @@ public enum HandlerResult: Sendable {
     /// An async function that produces the response. The engine runs it in a task on the
     /// connection's own event loop (no thread hop) and keeps responses in request order.
     case async(@Sendable (Request) async throws -> Response)
+    /// The same, run with this request instead of the one the engine passed to the handler
+    /// (a dispatcher that added route parameters, say).
+    case asyncWithRequest(Request, @Sendable (Request) async throws -> Response)
 }
 
 /// An error that knows the response it should be answered with (``HTTPError`` is one).

@@ -14,6 +14,10 @@ public struct Request: Sendable {
     public let body: ByteBuffer?
     /// The connection the request came on.
     public let connection: ConnectionInfo
+    /// The path parameters of the route that matched (set by ``App``'s router).
+    public internal(set) var parameters = Parameters()
+    /// The request id set by ``RequestIDMiddleware``, if installed.
+    public internal(set) var requestID: String?
 
     public init(head: RequestHead, headBytes: ByteBuffer, body: ByteBuffer?, connection: ConnectionInfo) {
         self.head = head

@@ -202,6 +202,13 @@ public final class Server: Sendable {
     /// Starts, then serves until SIGINT or SIGTERM (or ``shutdown()``), and stops gracefully.
     public func run() async throws {
         try await start()
+        await waitUntilStopped(stoppingOnSignals: true)
+    }
+
+    /// Waits until the server has stopped; with `stoppingOnSignals`, SIGINT and SIGTERM start
+    /// a graceful shutdown meanwhile (instead of killing the process).
+    public func waitUntilStopped(stoppingOnSignals: Bool) async {
+        guard stoppingOnSignals else { return await waitUntilStopped() }
         let watcher = SignalWatcher(signals: [SIGINT, SIGTERM]) { [self] signal in
             configuration.logger.info("signal received, shutting down", metadata: ["signal": "\(signal)"])
             Task.detached { await self.shutdown() }

@@ -34,6 +34,8 @@ let benchmarks: @Sendable () -> Void = {
         maxIterations: 10_000
     )
 
+    registerRouterBenchmarks()  // RouterBenchmarks.swift
+
     // MARK: Parser
 
     for (name, request, headerCount) in [("TechEmpower", techEmpowerRequest, 6), ("browser", browserRequest, 15)] {

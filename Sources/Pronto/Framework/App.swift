@@ -1,0 +1,203 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// A web application: routes, middleware, lifecycle hooks, and the server that runs them.
+///
+/// ```swift
+/// let app = App()
+/// app.get("/hello/{name}") { request in
+///     "Hello, \(request.parameter("name") ?? "world")!"
+/// }
+/// try await app.run()
+/// ```
+/// Register everything before ``run()`` or ``start()``; the routes are compiled into a
+/// tree then, and a conflict (two routes of the same method and shape) or an invalid
+/// pattern is thrown from there, naming both routes.
+public final class App: RouteBuilder, Sendable {
+    public let configuration: ServerConfiguration
+    /// Whether ``run()`` stops on SIGINT and SIGTERM. Set it to false when the app runs in a
+    /// swift-service-lifecycle `ServiceGroup`, which handles signals and shuts services down.
+    public let handlesSignals: Bool
+
+    private struct Route {
+        let method: String
+        let pattern: String
+        let handler: RouteHandler
+        let middleware: [any Middleware]
+    }
+
+    private struct State {
+        var routes: [Route] = []
+        var middleware: [any Middleware] = []
+        var startupHooks: [@Sendable (App) async throws -> Void] = []
+        var shutdownHooks: [@Sendable (App) async throws -> Void] = []
+        var server: Server?
+        var shutdownHooksRan = false
+    }
+
+    private let state = NIOLockedValueBox(State())
+
+    public init(configuration: ServerConfiguration = .init(), handlesSignals: Bool = true) {
+        self.configuration = configuration
+        self.handlesSignals = handlesSignals
+    }
+
+    // MARK: Registration
+
+    /// Adds middleware around every request, routed or not (404, 405 and OPTIONS answers
+    /// too), in the order given: the first sees the request first.
+    public func use(_ middleware: any Middleware...) {
+        state.withLockedValue { $0.middleware += middleware }
+    }
+
+    /// Routes under `prefix`, with `middleware` around them (inside the app's).
+    public func group(_ prefix: String, middleware: [any Middleware] = []) -> RouteGroup {
+        RouteGroup(app: self, prefix: prefix, middleware: middleware)
+    }
+
+    public func on<R: ResponseEncodable>(_ method: HTTPMethod, _ pattern: String, _ handler: @escaping @Sendable (Request) throws -> R) {
+        group("").on(method, pattern, handler)
+    }
+
+    public func on<R: ResponseEncodable>(_ method: HTTPMethod, _ pattern: String, _ handler: @escaping @Sendable (Request) async throws -> R) {
+        group("").on(method, pattern, handler)
+    }
+
+    public func on<R: ResponseEncodable>(methodName: String, _ pattern: String, _ handler: @escaping @Sendable (Request) async throws -> R) {
+        group("").on(methodName: methodName, pattern, handler)
+    }
+
+    func register(_ method: String, _ pattern: String, _ handler: RouteHandler, _ middleware: [any Middleware]) {
+        state.withLockedValue { $0.routes.append(Route(method: method, pattern: pattern, handler: handler, middleware: middleware)) }
+    }
+
+    /// Runs `hook` when the app starts, before it accepts connections (in registration order).
+    public func onStartup(_ hook: @escaping @Sendable (App) async throws -> Void) {
+        state.withLockedValue { $0.startupHooks.append(hook) }
+    }
+
+    /// Runs `hook` when the app has stopped serving (in reverse registration order).
+    public func onShutdown(_ hook: @escaping @Sendable (App) async throws -> Void) {
+        state.withLockedValue { $0.shutdownHooks.append(hook) }
+    }
+
+    // MARK: Serving
+
+    /// The engine handler for the routes registered so far: compiles the router.
+    ///
+    /// - Throws: ``RoutingError`` for a conflict or an invalid pattern, naming the routes.
+    public func makeHandler() throws -> HTTPHandler {
+        let (routes, middleware) = state.withLockedValue { ($0.routes, $0.middleware) }
+        var router = Router<RouteHandler>()
+        for route in routes {
+            let handler = route.handler.wrapped(in: route.middleware)
+            if let method = HTTPMethod(name: route.method) {
+                try router.add(method, route.pattern, handler)
+            } else {
+                try router.add(methodName: route.method, route.pattern, handler)
+            }
+        }
+        let dispatch = Self.dispatcher(router)
+        guard !middleware.isEmpty else { return HTTPHandler(dispatch) }
+        let endpoint: Next = { request in
+            switch try dispatch(request) {
+            case .response(let response): response
+            case .async(let respond): try await respond(request)
+            case .asyncWithRequest(let routed, let respond): try await respond(routed)
+            }
+        }
+        let chain = middleware.wrapping(endpoint)
+        return HTTPHandler { _ in .async(chain) }
+    }
+
+    static let notFound = Response(status: .notFound, contentType: "text/plain; charset=utf-8", body: .string("Not Found\n"))
+
+    /// Routing on the raw path bytes; parameters are attached to the request.
+    private static func dispatcher(_ router: Router<RouteHandler>) -> @Sendable (Request) throws -> HandlerResult {
+        { request in
+            let match = request.withPathBytes { path in
+                request.method == .other
+                    ? router.match(methodName: request.methodName, path: path)
+                    : router.match(request.method, path: path)
+            }
+            switch match {
+            case .found(let route, let parameters), .headFallback(let route, let parameters):
+                if parameters.isEmpty { return try route.result(for: request) }
+                var request = request
+                request.parameters = parameters
+                return try route.result(for: request)
+            case .options(let allowed):
+                return .response(Response(status: .noContent, headers: ["Allow": RouteMatch<RouteHandler>.allowHeader(allowed)]))
+            case .methodNotAllowed(let allowed):
+                return .response(Response(
+                    status: .methodNotAllowed, contentType: "text/plain; charset=utf-8",
+                    headers: ["Allow": RouteMatch<RouteHandler>.allowHeader(allowed)], body: .string("Method Not Allowed\n")
+                ))
+            case .notFound:
+                return .response(notFound)
+            }
+        }
+    }
+
+    /// Runs the startup hooks, compiles the routes and starts listening. Returns the
+    /// running server (its ``Server/port`` tells the port when 0 was asked).
+    @discardableResult
+    public func start() async throws -> Server {
+        try await runStartupHooks()
+        let server = Server(configuration: configuration, handler: try makeHandler())
+        try await server.start()
+        state.withLockedValue { $0.server = server }
+        return server
+    }
+
+    /// Runs the startup hooks in registration order. ``start()`` calls it; call it yourself
+    /// only when you serve ``makeHandler()`` some other way (as ProntoTesting does).
+    public func runStartupHooks() async throws {
+        let hooks = state.withLockedValue { $0.startupHooks }
+        for hook in hooks { try await hook(self) }
+    }
+
+    /// The running server, after ``start()``.
+    public var server: Server? { state.withLockedValue { $0.server } }
+
+    /// Stops serving gracefully (see ``Server/shutdown()``), then runs the shutdown hooks
+    /// (once, however often this is called). A hook's error is logged.
+    public func shutdown() async {
+        await server?.shutdown()
+        await runShutdownHooks()
+    }
+
+    private func runShutdownHooks() async {
+        let hooks: [@Sendable (App) async throws -> Void] = state.withLockedValue { state in
+            if state.shutdownHooksRan { return [] }
+            state.shutdownHooksRan = true
+            return state.shutdownHooks
+        }
+        for hook in hooks.reversed() {
+            do {
+                try await hook(self)
+            } catch {
+                configuration.logger.error("shutdown hook failed", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+}
+
+extension HTTPMethod {
+    /// The registered method with this exact (case-sensitive) name.
+    init?(name: String) {
+        switch name {
+        case "GET": self = .get
+        case "HEAD": self = .head
+        case "POST": self = .post
+        case "PUT": self = .put
+        case "DELETE": self = .delete
+        case "OPTIONS": self = .options
+        case "PATCH": self = .patch
+        case "CONNECT": self = .connect
+        case "TRACE": self = .trace
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import Logging
+
+/// Logs one line per request: method, target, status, duration and peer, at `level`.
+/// Off unless installed (`app.use(AccessLogMiddleware())`). Install it outermost, with
+/// ``ErrorMiddleware`` inside it, to log the status of failed requests too.
+public struct AccessLogMiddleware: Middleware {
+    let logger: Logger
+    let level: Logger.Level
+
+    public init(logger: Logger = Logger(label: "pronto.access"), level: Logger.Level = .info) {
+        self.logger = logger
+        self.level = level
+    }
+
+    public func handle(_ request: Request, next: Next) async throws -> Response {
+        let start = ContinuousClock.now
+        do {
+            let response = try await next(request)
+            log(request, status: response.status.code, since: start)
+            return response
+        } catch {
+            log(request, status: (error as? any ResponseError)?.response.status.code ?? 500, since: start)
+            throw error
+        }
+    }
+
+    private func log(_ request: Request, status: Int, since start: ContinuousClock.Instant) {
+        let elapsed = ContinuousClock.now - start
+        let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+        logger.log(
+            level: level, "\(request.methodName) \(request.target) \(status)",
+            metadata: ["duration_us": "\(micros)", "peer": "\(request.remoteAddress?.description ?? "-")"]
+        )
+    }
+}

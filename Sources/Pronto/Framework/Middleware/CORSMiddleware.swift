@@ -1,0 +1,63 @@
+/// Cross-origin resource sharing (the Fetch standard's CORS protocol): answers preflight
+/// `OPTIONS` requests itself and adds `Access-Control-Allow-Origin` (and friends) to the
+/// responses of allowed origins.
+public struct CORSMiddleware: Middleware {
+    /// Which origins may read responses.
+    public enum AllowedOrigins: Sendable {
+        /// Any origin (`*`; not with credentials).
+        case any
+        /// Exactly these origins (e.g. `https://example.com`).
+        case list(Set<String>)
+    }
+
+    public var allowedOrigins: AllowedOrigins
+    public var allowedMethods: [HTTPMethod]
+    public var allowedHeaders: [String]
+    public var exposedHeaders: [String]
+    public var allowCredentials: Bool
+    /// How long a browser may cache a preflight answer, in seconds.
+    public var maxAge: Int?
+
+    public init(
+        allowedOrigins: AllowedOrigins = .any,
+        allowedMethods: [HTTPMethod] = [.get, .head, .post, .put, .patch, .delete, .options],
+        allowedHeaders: [String] = ["Accept", "Authorization", "Content-Type", "Origin", "X-Requested-With"],
+        exposedHeaders: [String] = [],
+        allowCredentials: Bool = false,
+        maxAge: Int? = 600
+    ) {
+        precondition(!(allowCredentials && { if case .any = allowedOrigins { return true } else { return false } }()),
+                     "CORSMiddleware: credentials cannot be allowed for any origin; list the origins")
+        self.allowedOrigins = allowedOrigins
+        self.allowedMethods = allowedMethods
+        self.allowedHeaders = allowedHeaders
+        self.exposedHeaders = exposedHeaders
+        self.allowCredentials = allowCredentials
+        self.maxAge = maxAge
+    }
+
+    public func handle(_ request: Request, next: Next) async throws -> Response {
+        guard let origin = request.header("origin") else { return try await next(request) }
+        guard let allowOrigin = allowOriginValue(for: origin) else { return try await next(request) }
+        let isPreflight = request.method == .options && request.header("access-control-request-method") != nil
+        var response = isPreflight ? Response(status: .noContent) : try await next(request)
+        response.headers.replaceOrAdd(name: "Access-Control-Allow-Origin", value: allowOrigin)
+        if case .list = allowedOrigins { response.headers.add(name: "Vary", value: "Origin") }
+        if allowCredentials { response.headers.replaceOrAdd(name: "Access-Control-Allow-Credentials", value: "true") }
+        if isPreflight {
+            response.headers.replaceOrAdd(name: "Access-Control-Allow-Methods", value: allowedMethods.compactMap(\.name).joined(separator: ", "))
+            response.headers.replaceOrAdd(name: "Access-Control-Allow-Headers", value: allowedHeaders.joined(separator: ", "))
+            if let maxAge { response.headers.replaceOrAdd(name: "Access-Control-Max-Age", value: String(maxAge)) }
+        } else if !exposedHeaders.isEmpty {
+            response.headers.replaceOrAdd(name: "Access-Control-Expose-Headers", value: exposedHeaders.joined(separator: ", "))
+        }
+        return response
+    }
+
+    private func allowOriginValue(for origin: String) -> String? {
+        switch allowedOrigins {
+        case .any: "*"
+        case .list(let origins): origins.contains(origin) ? origin : nil
+        }
+    }
+}

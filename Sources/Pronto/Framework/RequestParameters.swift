@@ -1,0 +1,35 @@
+extension Request {
+    /// The decoded value of the path parameter `name` (`{name}` in the route, `*` for the
+    /// catch-all), or nil when the route has none by that name.
+    public func parameter(_ name: String) -> String? {
+        withPathBytes { parameters.value(name, in: $0) }
+    }
+
+    /// The path parameter `name` converted to `T`.
+    ///
+    /// - Throws: ``ParameterError``, answered with 400 naming the parameter and the value
+    ///   when it does not convert (500 when the route has no such parameter: a bug).
+    public func parameter<T: LosslessStringConvertible>(_ name: String, as type: T.Type) throws(ParameterError) -> T {
+        try withPathBytes { (path) throws(ParameterError) -> T in try parameters.get(name, as: T.self, in: path) }
+    }
+
+    /// Calls `body` with the raw bytes of the path (no query), where route parameters point.
+    @inlinable
+    public func withPathBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
+        let range = head.pathRange
+        let result: Result<R, E> = withHeadBytes { bytes in
+            do throws(E) {
+                return .success(try body(UnsafeRawBufferPointer(rebasing: bytes[range.range])))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+}
+
+extension ParameterError: ResponseError {
+    public var response: Response {
+        Response(status: status, contentType: "text/plain; charset=utf-8", body: .string(description + "\n"))
+    }
+}

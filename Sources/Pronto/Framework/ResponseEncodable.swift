@@ -1,0 +1,38 @@
+import NIOCore
+
+/// A value a route handler can return: Pronto turns it into a ``Response``.
+///
+/// `Response`, `String` (text/plain), `ByteBuffer` and `[UInt8]` (application/octet-stream)
+/// and `HTTPStatus` (an empty response) conform. A `Codable` type becomes a JSON response by
+/// declaring conformance to ``ResponseEncodable`` (the JSON encoding is provided):
+/// ```swift
+/// struct Greeting: Codable, ResponseEncodable { var message: String }
+/// app.get("/hello/{name}") { request in Greeting(message: "Hello \(request.parameter("name")!)") }
+/// ```
+public protocol ResponseEncodable {
+    /// The response for `request`.
+    func response(for request: Request) throws -> Response
+}
+
+extension Response: ResponseEncodable {
+    @inlinable
+    public func response(for request: Request) throws -> Response { self }
+}
+
+extension String: ResponseEncodable {
+    public func response(for request: Request) throws -> Response {
+        Response(contentType: "text/plain; charset=utf-8", body: .string(self))
+    }
+}
+
+extension ByteBuffer: ResponseEncodable {
+    public func response(for request: Request) throws -> Response {
+        Response(contentType: "application/octet-stream", body: .bytes(self))
+    }
+}
+
+extension HTTPStatus: ResponseEncodable {
+    public func response(for request: Request) throws -> Response {
+        Response(status: self)
+    }
+}

@@ -1,0 +1,59 @@
+/// The route-registration methods shared by ``App`` and ``RouteGroup``.
+///
+/// Every method comes in a synchronous and an asynchronous form; Swift picks the async one
+/// when the closure awaits. A synchronous handler runs inline on the connection's event loop;
+/// an async one runs in a task on that same loop. Neither may block the thread.
+public protocol RouteBuilder {
+    /// Registers `handler` for `method` and `pattern` (relative to the builder's prefix).
+    /// A conflict or an invalid pattern is reported when the app starts.
+    func on<R: ResponseEncodable>(_ method: HTTPMethod, _ pattern: String, _ handler: @escaping @Sendable (Request) throws -> R)
+    func on<R: ResponseEncodable>(_ method: HTTPMethod, _ pattern: String, _ handler: @escaping @Sendable (Request) async throws -> R)
+    /// Registers a handler for a method outside ``HTTPMethod``'s cases (`PURGE`, `PROPFIND`…).
+    func on<R: ResponseEncodable>(methodName: String, _ pattern: String, _ handler: @escaping @Sendable (Request) async throws -> R)
+}
+
+extension RouteBuilder {
+    public func get<R: ResponseEncodable>(_ pattern: String, _ handler: @escaping @Sendable (Request) throws -> R) { on(.get, pattern, handler) }
+    public func get<R: ResponseEncodable>(_ pattern: String, _ handler: @escaping @Sendable (Request) async throws -> R) { on(.get, pattern, handler) }
+    public func post<R: ResponseEncodable>(_ pattern: String, _ handler: @escaping @Sendable (Request) throws -> R) { on(.post, pattern, handler) }
+    public func post<R: ResponseEncodable>(_ pattern: String, _ handler: @escaping @Sendable (Request) async throws -> R) { on(.post, pattern, handler) }
+    public func put<R: ResponseEncodable>(_ pattern: String, _ handler: @escaping @Sendable (Request) throws -> R) { on(.put, pattern, handler) }
+    public func put<R: ResponseEncodable>(_ pattern: String, _ handler: @escaping @Sendable (Request) async throws -> R) { on(.put, pattern, handler) }
+    public func patch<R: ResponseEncodable>(_ pattern: String, _ handler: @escaping @Sendable (Request) throws -> R) { on(.patch, pattern, handler) }
+    public func patch<R: ResponseEncodable>(_ pattern: String, _ handler: @escaping @Sendable (Request) async throws -> R) { on(.patch, pattern, handler) }
+    public func delete<R: ResponseEncodable>(_ pattern: String, _ handler: @escaping @Sendable (Request) throws -> R) { on(.delete, pattern, handler) }
+    public func delete<R: ResponseEncodable>(_ pattern: String, _ handler: @escaping @Sendable (Request) async throws -> R) { on(.delete, pattern, handler) }
+    public func head<R: ResponseEncodable>(_ pattern: String, _ handler: @escaping @Sendable (Request) throws -> R) { on(.head, pattern, handler) }
+    public func head<R: ResponseEncodable>(_ pattern: String, _ handler: @escaping @Sendable (Request) async throws -> R) { on(.head, pattern, handler) }
+    public func options<R: ResponseEncodable>(_ pattern: String, _ handler: @escaping @Sendable (Request) throws -> R) { on(.options, pattern, handler) }
+    public func options<R: ResponseEncodable>(_ pattern: String, _ handler: @escaping @Sendable (Request) async throws -> R) { on(.options, pattern, handler) }
+}
+
+/// Routes under a shared path prefix with their own middleware (inside the app's).
+///
+/// ```swift
+/// let api = app.group("/api", middleware: [RequestIDMiddleware()])
+/// api.get("/users/{id}") { request in … }   // GET /api/users/{id}
+/// ```
+public struct RouteGroup: RouteBuilder, Sendable {
+    let app: App
+    let prefix: String
+    let middleware: [any Middleware]
+
+    /// A nested group: prefixes join, middleware accumulates (outer first).
+    public func group(_ prefix: String, middleware: [any Middleware] = []) -> RouteGroup {
+        RouteGroup(app: app, prefix: self.prefix + prefix, middleware: self.middleware + middleware)
+    }
+
+    public func on<R: ResponseEncodable>(_ method: HTTPMethod, _ pattern: String, _ handler: @escaping @Sendable (Request) throws -> R) {
+        app.register(method.name ?? "", prefix + pattern, .sync { request in try handler(request).response(for: request) }, middleware)
+    }
+
+    public func on<R: ResponseEncodable>(_ method: HTTPMethod, _ pattern: String, _ handler: @escaping @Sendable (Request) async throws -> R) {
+        app.register(method.name ?? "", prefix + pattern, .async { request in try await handler(request).response(for: request) }, middleware)
+    }
+
+    public func on<R: ResponseEncodable>(methodName: String, _ pattern: String, _ handler: @escaping @Sendable (Request) async throws -> R) {
+        app.register(methodName, prefix + pattern, .async { request in try await handler(request).response(for: request) }, middleware)
+    }
+}

@@ -1,0 +1,199 @@
+import ArgumentParser
+import ProntoBench
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+@main
+struct ProntoBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pronto-bench",
+        abstract: "Pronto's toolbench: HTTP/1.1 load generator and TCP echo benchmark.",
+        subcommands: [Load.self, Echo.self, EchoServerCommand.self]
+    )
+}
+
+/// Writes straight to standard output, unbuffered (the live progress line).
+func writeOut(_ text: String) {
+    var text = text
+    text.withUTF8 { bytes in
+        var offset = 0
+        while offset < bytes.count {
+            let n = write(STDOUT_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
+            if n <= 0 { return }
+            offset += n
+        }
+    }
+}
+
+struct Load: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "HTTP/1.1 load generator (wrk-style peak, or wrk2-style fixed rate with --rate).",
+        discussion: """
+            Without --rate, each connection writes --pipeline requests at once and the next batch \
+            when all are answered (wrk with pipeline.lua). With --rate, requests are sent on a \
+            fixed schedule and latency is measured from each request's scheduled time \
+            (coordinated omission corrected, as wrk2 does); the uncorrected figures are shown too.
+            """
+    )
+
+    @Argument(help: "Target, http://host[:port][/path[?query]].")
+    var url: String
+
+    @Option(name: [.short, .long], help: "Open connections.")
+    var connections = 100
+
+    @Option(name: [.short, .long], help: "Run length in seconds (default 10, or unlimited with --requests).")
+    var duration: Double?
+
+    @Option(name: [.short, .long], help: "Event loop threads.")
+    var threads = 1
+
+    @Option(help: "Requests written at once per connection (with --rate: most in flight per connection).")
+    var pipeline = 1
+
+    @Option(help: "Stop after this many requests in total.")
+    var requests: Int?
+
+    @Option(name: [.short, .long], help: "Total requests per second (fixed rate, coordinated omission corrected).")
+    var rate: Double?
+
+    @Option(name: .shortAndLong, help: "Request method.")
+    var method = "GET"
+
+    @Option(name: [.customShort("H"), .long], help: "Extra request header, \"Name: value\" (repeatable).")
+    var header: [String] = []
+
+    @Option(help: "Request body (adds Content-Length).")
+    var body: String?
+
+    @Option(help: "Seconds before an unanswered request counts as a timeout.")
+    var timeout: Double = 2
+
+    @Flag(help: "Number requests with X-Pronto-Seq and check the server echoes them in order.")
+    var checkSequence = false
+
+    @Flag(help: "Print the report as JSON.")
+    var json = false
+
+    @Sendable static func showProgress(_ p: LoadProgress) {
+        let rate: Double = p.intervalSeconds > 0 ? Double(p.responsesInLastInterval) / p.intervalSeconds : 0
+        let seconds = Int(p.elapsed.rounded())
+        writeOut("\r  \(seconds) s  \(Int(rate)) req/s  \(p.responses) responses  \(p.errors) errors   ")
+    }
+
+    func run() async throws {
+        var configuration = LoadConfiguration(url: try TargetURL(parsing: url))
+        configuration.connections = connections
+        configuration.threads = threads
+        configuration.pipeline = pipeline
+        configuration.requests = requests
+        configuration.duration = duration ?? (requests == nil ? 10 : nil)
+        configuration.rate = rate
+        configuration.method = method
+        configuration.headers = header
+        configuration.body = body.map { Array($0.utf8) }
+        configuration.timeout = timeout
+        configuration.checkSequence = checkSequence
+        do {
+            try configuration.validate()
+        } catch let error as BenchError {
+            throw ValidationError(error.description)
+        }
+
+        // A live line once per second, only on a terminal and never in JSON mode.
+        let live = !json && isatty(STDOUT_FILENO) != 0
+        let progress: (@Sendable (LoadProgress) -> Void)? = live ? Self.showProgress : nil
+        let report = try await LoadRunner.run(configuration, progress: progress)
+        if live {
+            writeOut("\r\u{1B}[2K")
+        }
+        print(json ? try report.json() : report.text())
+    }
+}
+
+struct Echo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "TCP echo client (the uvloop toolbench's): messages/s and MiB/s per message size."
+    )
+
+    @Option(name: .long, help: "Server host.")
+    var host = "127.0.0.1"
+
+    @Option(name: .shortAndLong, help: "Server port.")
+    var port: Int
+
+    @Option(name: .shortAndLong, parsing: .upToNextOption,
+            help: "Message sizes: bytes, or with a k/KiB suffix (repeatable or a comma list). Default 1k 10k 100k.")
+    var size: [String] = []
+
+    @Option(help: "Connections, one message in flight each.")
+    var concurrency = 10
+
+    @Option(name: .shortAndLong, help: "Seconds per size (default 5, or unlimited with --messages).")
+    var duration: Double?
+
+    @Option(help: "Messages per connection per size.")
+    var messages: Int?
+
+    @Option(name: .shortAndLong, help: "Event loop threads.")
+    var threads = 1
+
+    @Flag(help: "Print the report as JSON.")
+    var json = false
+
+    static func parseSize(_ text: String) throws -> Int {
+        let lower = text.lowercased().filter { $0 != " " }
+        for (suffix, factor) in [("kib", 1024), ("kb", 1024), ("k", 1024), ("mib", 1_048_576), ("m", 1_048_576), ("b", 1)] {
+            if lower.hasSuffix(suffix), let n = Int(lower.dropLast(suffix.count)) { return n * factor }
+        }
+        guard let n = Int(lower) else { throw ValidationError("invalid size \(text)") }
+        return n
+    }
+
+    func run() async throws {
+        var configuration = EchoConfiguration(port: port)
+        configuration.host = host
+        if !size.isEmpty {
+            configuration.sizes = try size.flatMap { $0.split(separator: ",").map(String.init) }.map(Self.parseSize)
+        }
+        configuration.concurrency = concurrency
+        configuration.messages = messages
+        configuration.duration = duration ?? (messages == nil ? 5 : nil)
+        configuration.threads = threads
+        do {
+            try configuration.validate()
+        } catch let error as BenchError {
+            throw ValidationError(error.description)
+        }
+        let report = try await EchoClient.run(configuration)
+        print(json ? try report.json() : report.text())
+    }
+}
+
+struct EchoServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "echo-server",
+        abstract: "TCP echo server on SwiftNIO, to run `pronto-bench echo` against."
+    )
+
+    @Option(name: .long, help: "Address to bind.")
+    var host = "127.0.0.1"
+
+    @Option(name: .shortAndLong, help: "Port (0 picks a free one; the chosen port is printed).")
+    var port = 25000
+
+    @Option(name: .shortAndLong, help: "Event loop threads.")
+    var threads = 1
+
+    func run() async throws {
+        let server = try await EchoServer.start(host: host, port: port, threads: threads)
+        writeOut("echo server listening on \(host):\(server.port)\n")
+        try await server.wait()
+    }
+}

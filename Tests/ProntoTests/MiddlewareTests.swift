@@ -1,0 +1,99 @@
+import Logging
+import Pronto
+import ProntoTesting
+import Testing
+
+@Suite("Built-in middleware")
+struct MiddlewareTests {
+    static func app(_ middleware: any Middleware...) -> App {
+        let app = App(configuration: quietConfiguration())
+        for m in middleware { app.use(m) }
+        app.get("/id") { request in request.requestID ?? "none" }
+        app.get("/boom") { _ -> String in
+            struct Secret: Error { let password = "hunter2" }
+            throw Secret()
+        }
+        app.get("/teapot") { _ -> String in throw HTTPError(HTTPStatus(code: 418), "tea") }
+        app.post("/data") { _ in "posted" }
+        return app
+    }
+
+    @Test("RequestIDMiddleware keeps a sane incoming id and makes one otherwise", arguments: bothModes)
+    func requestID(mode: TestMode) async throws {
+        try await Self.app(RequestIDMiddleware()).test(mode) { client async throws in
+            let given = try await client.get("/id", headers: [("X-Request-ID", "abc-123")])
+            #expect(given.bodyString == "abc-123")
+            #expect(given.header("x-request-id") == "abc-123")
+            let made = try await client.get("/id")
+            #expect(made.bodyString.count == 32)
+            #expect(made.header("x-request-id") == made.bodyString)
+        }
+    }
+
+    @Test("ErrorMiddleware: HTTPError keeps its status, other errors are a 500 that leaks nothing", arguments: bothModes)
+    func errors(mode: TestMode) async throws {
+        try await Self.app(ErrorMiddleware(logger: quietConfiguration().logger)).test(mode) { client async throws in
+            let teapot = try await client.get("/teapot")
+            #expect(teapot.status == 418)
+            let boom = try await client.get("/boom")
+            #expect(boom.status == 500)
+            #expect(!boom.bodyString.contains("hunter2"))
+            #expect(!boom.bodyString.contains("Secret"))
+        }
+    }
+
+    @Test("CORSMiddleware answers preflights and marks allowed origins only", arguments: bothModes)
+    func cors(mode: TestMode) async throws {
+        let cors = CORSMiddleware(allowedOrigins: .list(["https://good.example"]), maxAge: 60)
+        try await Self.app(cors).test(mode) { client async throws in
+            let preflight = try await client.options("/data", headers: [
+                ("Origin", "https://good.example"), ("Access-Control-Request-Method", "POST"),
+            ])
+            #expect(preflight.status == 204)
+            #expect(preflight.header("access-control-allow-origin") == "https://good.example")
+            #expect(preflight.header("access-control-allow-methods")?.contains("POST") == true)
+            #expect(preflight.header("access-control-max-age") == "60")
+            let simple = try await client.post("/data", body: "x", headers: [("Origin", "https://good.example")])
+            #expect(simple.header("access-control-allow-origin") == "https://good.example")
+            #expect(simple.header("vary") == "Origin")
+            let foreign = try await client.post("/data", body: "x", headers: [("Origin", "https://evil.example")])
+            #expect(foreign.header("access-control-allow-origin") == nil)
+            #expect(foreign.bodyString == "posted")
+        }
+    }
+
+    @Test("AccessLogMiddleware logs method, target and status of each request")
+    func accessLog() async throws {
+        let records = LogRecords()
+        let logger = Logger(label: "access") { _ in CapturingLogHandler(records: records) }
+        try await Self.app(AccessLogMiddleware(logger: logger), ErrorMiddleware(logger: quietConfiguration().logger)).test(.inProcess) { client async throws in
+            _ = try await client.get("/id")
+            _ = try await client.get("/teapot")
+            _ = try await client.get("/missing")
+        }
+        #expect(records.messages == ["GET /id 200", "GET /teapot 418", "GET /missing 404"])
+    }
+}
+
+final class LogRecords: Sendable {
+    private let storage = NIOLockedValueBox<[String]>([])
+    func append(_ message: String) { storage.withLockedValue { $0.append(message) } }
+    var messages: [String] { storage.withLockedValue { $0 } }
+}
+
+struct CapturingLogHandler: LogHandler {
+    let records: LogRecords
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
+        records.append(message.description)
+    }
+}
+
+import NIOConcurrencyHelpers
