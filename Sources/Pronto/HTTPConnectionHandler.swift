@@ -93,6 +93,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     @exclusivity(unchecked) private var quiescing = false
     @exclusivity(unchecked) private var readPending = false
     @exclusivity(unchecked) private var sentContinue = false
+    @exclusivity(unchecked) private var flushScheduled = false
 
     // Timeouts: one timer per connection, re-armed lazily (see `timerFired`).
     @exclusivity(unchecked) private var lastActivity = NIODeadline.now()
@@ -414,9 +415,18 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         guard index < pending.count else { return }
         pending[pending.index(pending.startIndex, offsetBy: index)].response = response
         drainReady()
-        if !inReadBatch {
-            flush()
-            resumeIfPossible()
+        if !inReadBatch { scheduleFlush() }
+    }
+
+    /// Async handlers of one read batch finish one after the other in the same loop tick:
+    /// flush once after all of them (a task queued behind theirs), not once per response.
+    private func scheduleFlush() {
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        context.eventLoop.assumeIsolated().execute {
+            self.flushScheduled = false
+            self.flush()
+            self.resumeIfPossible()
         }
     }
 
@@ -457,7 +467,11 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             } else {
                 // A writer of unknown length: write it aside to measure it.
                 scratch.clear()
-                response.body.write(into: &scratch)
+                do {
+                    try response.body.write(into: &scratch)
+                } catch {
+                    return encodeInternalError(error, slot)
+                }
                 length = scratch.readableBytes
                 usesScratch = true
             }
@@ -474,10 +488,9 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
                 framing: framing, close: close, keepAlive: keepAlive, date: date
             )
         } catch {
-            logger.error("invalid response", metadata: ["error": "\(error)"])
-            encode(Self.internalServerError, Pending(response: nil, isHead: slot.isHead, keepAlive: slot.keepAlive, http1_0: slot.http1_0))
-            return
+            return encodeInternalError(error, slot)
         }
+        let headStart = output.writerIndex
         output.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { out in
             ResponseEncoder.encodeHead(
                 status: response.status, contentType: response.contentType, headers: response.headers,
@@ -485,9 +498,26 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             )
         }
         if allowsBody, !slot.isHead {
-            if usesScratch { output.writeBuffer(&scratch) } else { response.body.write(into: &output) }
+            if usesScratch {
+                output.writeBuffer(&scratch)
+            } else {
+                do {
+                    try response.body.write(into: &output)
+                } catch {
+                    // A writer of known length that threw: drop its head and partial body.
+                    output.moveWriterIndex(to: headStart)
+                    return encodeInternalError(error, slot)
+                }
+            }
         }
         if close { closeAfterWrite = true }
+    }
+
+    /// Answers `slot` with a 500 instead of a response that cannot be sent (an invalid
+    /// header, a body writer that threw); the reason goes to the log.
+    private func encodeInternalError(_ error: any Error, _ slot: Pending) {
+        logger.error("invalid response", metadata: ["error": "\(error)"])
+        encode(Self.internalServerError, Pending(response: nil, isHead: slot.isHead, keepAlive: slot.keepAlive, http1_0: slot.http1_0))
     }
 
     private static let internalServerError = Response(

@@ -8,8 +8,9 @@ import NIOCore
 public protocol ResponseBodyWriter: Sendable {
     /// The exact body length, when known before writing; `nil` makes the engine measure it.
     var contentLength: Int? { get }
-    /// Appends the body to `buffer`.
-    func write(into buffer: inout ByteBuffer)
+    /// Appends the body to `buffer`. A thrown error makes the response a 500 (the error
+    /// goes to the log); what was appended is discarded.
+    func write(into buffer: inout ByteBuffer) throws
 }
 
 extension ResponseBodyWriter {
@@ -58,14 +59,14 @@ extension Response.Body {
         }
     }
 
-    /// Appends the body to `buffer`.
+    /// Appends the body to `buffer`; throws what a writer throws.
     @inlinable
-    func write(into buffer: inout ByteBuffer) {
+    func write(into buffer: inout ByteBuffer) throws {
         switch self {
         case .empty: break
         case .string(let string): buffer.writeString(string)
         case .bytes(let bytes): buffer.writeImmutableBuffer(bytes)
-        case .writer(let writer): writer.write(into: &buffer)
+        case .writer(let writer): try writer.write(into: &buffer)
         }
     }
 }

@@ -61,7 +61,7 @@ public struct EchoReport: Codable, Sendable {
         for r in results {
             let size = r.size % 1024 == 0 ? "\(r.size / 1024) KiB" : "\(r.size) B"
             lines.append("  " + Format.padRight(size, 10) + Format.pad("\(r.concurrency)", 6)
-                + Format.pad(Format.grouped(r.messages), 12) + Format.pad(Format.decimal(r.messagesPerSecond, 1), 13)
+                + Format.pad(Format.grouped(r.messages), 12) + Format.pad(Format.groupedDecimal(r.messagesPerSecond), 13)
                 + Format.pad(Format.decimal(r.mebibytesPerSecond, 2), 10) + Format.pad("\(r.errors)", 8))
         }
         return lines.joined(separator: "\n")

@@ -28,12 +28,12 @@ public struct LatencyRecorder: Sendable {
             : Histogram(lowestDiscernibleValue: 1, highestTrackableValue: 2, numberOfSignificantValueDigits: .zero)
     }
 
-    /// Records one answer. Times in monotonic nanoseconds.
+    /// Records `count` answers with the same times. Times in monotonic nanoseconds.
     @inline(__always)
-    public mutating func record(scheduled: UInt64, sent: UInt64, answered: UInt64) {
-        corrected.record(Self.micros(from: scheduled, to: answered))
+    public mutating func record(scheduled: UInt64, sent: UInt64, answered: UInt64, count: Int = 1) {
+        corrected.record(Self.micros(from: scheduled, to: answered), count: UInt64(count))
         if separateUncorrected {
-            uncorrected.record(Self.micros(from: sent, to: answered))
+            uncorrected.record(Self.micros(from: sent, to: answered), count: UInt64(count))
         }
     }
 

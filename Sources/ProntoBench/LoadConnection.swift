@@ -89,46 +89,115 @@ final class LoadConnectionHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
         guard !ended else { return }
-        worker.bytesRead &+= buffer.readableBytes
         // One clock read per read: the answers in it arrived together.
         let now = monotonicNanos()
-        var fatal = false
-        buffer.withUnsafeReadableBytes { bytes in
-            var index = 0
-            while index < bytes.count {
-                let (event, end) = parser.parse(bytes, from: index)
-                index = end
-                switch event {
-                case .needMore:
-                    return
-                case .response:
-                    if !answered(at: now) {
-                        fatal = true
-                        return
-                    }
-                case .malformed:
-                    worker.errors.malformed &+= 1
-                    fatal = true
-                    return
-                }
-            }
-        }
-        if fatal {
-            end(context: context)
-            return
-        }
-        if closeAfterRead {
-            // The server said it closes: requests still in flight are lost, not errors.
+        let outcome = buffer.withUnsafeReadableBytes { process($0, now: now) }
+        if outcome != .ok || closeAfterRead {
+            // Malformed or unsolicited: framing is lost. Or the server said it closes:
+            // requests still in flight are lost, not errors.
             end(context: context)
             return
         }
         pump()
     }
 
+    private enum ReadOutcome { case ok, fatal }
+
+    /// Parses one read's bytes and accounts for every answer in them.
+    ///
+    /// Works on local copies of the parser, the ring position and the counters, written back
+    /// once at the end: the loop touches no class property (no exclusivity checks, no
+    /// retains). Consecutive answers to requests with the same due and send times (a
+    /// pipelined batch) have the same latency and are recorded with one histogram update.
+    @inline(__always)
+    private func process(_ bytes: UnsafeRawBufferPointer, now: UInt64) -> ReadOutcome {
+        var parser = self.parser
+        var ringHead = self.ringHead
+        var inFlight = self.inFlight
+        var answered = 0
+        var status4xx = 0
+        var status5xx = 0
+        var malformed = 0
+        var outcome = ReadOutcome.ok
+        var runDue: UInt64 = 0
+        var runSent: UInt64 = 0
+        var runLength = 0
+        let depth = self.depth
+        let dueTimes = self.dueTimes
+        let sendTimes = self.sendTimes
+        let checkSequence = self.checkSequence
+        var answeredCount = self.answeredCount
+        var closeAfterRead = false
+
+        var index = 0
+        parsing: while index < bytes.count {
+            let (event, end) = parser.parse(bytes, from: index)
+            index = end
+            switch event {
+            case .needMore:
+                break parsing
+            case .malformed:
+                malformed &+= 1
+                outcome = .fatal
+                break parsing
+            case .response:
+                guard inFlight > 0 else {
+                    // More answers than requests: the server is out of step.
+                    malformed &+= 1
+                    outcome = .fatal
+                    break parsing
+                }
+                // ringHead < depth, a slot of a request in flight.
+                let due = dueTimes[ringHead]
+                let sent = sendTimes[ringHead]
+                if runLength > 0 && due == runDue && sent == runSent {
+                    runLength &+= 1
+                } else {
+                    if runLength > 0 {
+                        worker.recorder.record(scheduled: runDue, sent: runSent, answered: now, count: runLength)
+                    }
+                    runDue = due
+                    runSent = sent
+                    runLength = 1
+                }
+                ringHead = ringHead &+ 1 == depth ? 0 : ringHead &+ 1
+                inFlight &-= 1
+                answered &+= 1
+                let status = parser.status
+                if status >= 400 {
+                    if status < 500 { status4xx &+= 1 } else { status5xx &+= 1 }
+                }
+                if checkSequence && parser.sequence != answeredCount % depth {
+                    // The answer belongs to another request of the window: out of order.
+                    malformed &+= 1
+                }
+                answeredCount &+= 1
+                if parser.closeRequested { closeAfterRead = true }
+            }
+        }
+        if runLength > 0 {
+            worker.recorder.record(scheduled: runDue, sent: runSent, answered: now, count: runLength)
+        }
+        self.parser = parser
+        self.ringHead = ringHead
+        self.inFlight = inFlight
+        self.answeredCount = answeredCount
+        if closeAfterRead { self.closeAfterRead = true }
+        let worker = self.worker
+        worker.bytesRead &+= bytes.count
+        worker.responses &+= answered
+        if status4xx | status5xx | malformed != 0 {
+            worker.errors.status4xx &+= status4xx
+            worker.errors.status5xx &+= status5xx
+            worker.errors.malformed &+= malformed
+        }
+        return outcome
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         if !ended && !worker.stopped {
             // A body delimited by the end of the connection ends here.
-            if parser.finishAtEOF() { _ = answered(at: monotonicNanos()) }
+            if parser.finishAtEOF() { answeredAtEOF(now: monotonicNanos()) }
             if inFlight > 0 || !parser.isAtMessageBoundary { worker.errors.read &+= 1 }
         }
         ended = true
@@ -222,30 +291,21 @@ final class LoadConnectionHandler: ChannelInboundHandler {
 
     // MARK: Answers
 
-    /// Accounts for the response the parser just completed. False when nobody asked for it.
-    @inline(__always)
-    private func answered(at now: UInt64) -> Bool {
+    /// The response whose body ran to the end of the connection just completed.
+    private func answeredAtEOF(now: UInt64) {
         guard inFlight > 0 else {
-            // More answers than requests: the server is out of step.
             worker.errors.malformed &+= 1
-            return false
+            return
         }
-        let at = ringHead
-        worker.recorder.record(scheduled: dueTimes[at], sent: sendTimes[at], answered: now)
-        ringHead = at &+ 1 == depth ? 0 : at &+ 1
+        worker.recorder.record(scheduled: dueTimes[ringHead], sent: sendTimes[ringHead], answered: now, count: 1)
+        ringHead = ringHead &+ 1 == depth ? 0 : ringHead &+ 1
         inFlight &-= 1
         worker.responses &+= 1
         let status = parser.status
         if status >= 400 {
             if status < 500 { worker.errors.status4xx &+= 1 } else { worker.errors.status5xx &+= 1 }
         }
-        if checkSequence && parser.sequence != answeredCount % depth {
-            // The answer belongs to another request of the window: answered out of order.
-            worker.errors.malformed &+= 1
-        }
         answeredCount &+= 1
-        if parser.closeRequested { closeAfterRead = true }
-        return true
     }
 
     // MARK: Ending

@@ -164,6 +164,29 @@ public struct ResponseParser: Sendable {
         while i < count {
             switch state {
             case .statusLine:
+                if pos == 0 && count &- i >= 13 {
+                    // Fast path, the whole "HTTP/1.x SSS?" at hand: one 8-byte compare for
+                    // "HTTP/1.x" (bytes i..<i+8, inside since count - i >= 13), then the code.
+                    let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                    // Little-endian "HTTP/1." in the low 7 bytes.
+                    guard word & 0x00FF_FFFF_FFFF_FFFF == 0x2E_31_2F_50_54_54_48,
+                          Self.isDigit(base[i &+ 7]), base[i &+ 8] == 0x20,
+                          Self.isDigit(base[i &+ 9]), Self.isDigit(base[i &+ 10]), Self.isDigit(base[i &+ 11])
+                    else { return (.malformed, i) }
+                    currentStatus = Int(base[i &+ 9] &- 0x30) &* 100 &+ Int(base[i &+ 10] &- 0x30) &* 10
+                        &+ Int(base[i &+ 11] &- 0x30)
+                    let after = base[i &+ 12]
+                    pos = 13
+                    i &+= 13
+                    if after == 0x0A {
+                        state = .lineStart
+                    } else if after == 0x20 || after == 0x0D {
+                        state = .statusRest
+                    } else {
+                        return (.malformed, i &- 1)
+                    }
+                    continue
+                }
                 let b = base[i]
                 switch pos {
                 case 0...6:
@@ -197,6 +220,17 @@ public struct ResponseParser: Sendable {
                 i = lf &+ 1
 
             case .lineStart:
+                let lf = Self.findLF(raw, from: i, count: count)
+                if lf < count {
+                    // Fast path, the whole line at hand: match the name in one go.
+                    guard parseCompleteLine(base, from: i, lf: lf) else { return (.malformed, i) }
+                    i = lf &+ 1
+                    if state == .headEndLF {
+                        // It was the empty line.
+                        if let event = headComplete() { return (event, i) }
+                    }
+                    continue
+                }
                 let b = base[i]
                 i &+= 1
                 if b == 0x0D {
@@ -238,14 +272,8 @@ public struct ResponseParser: Sendable {
                 if b == 0x0A {
                     guard endValue() else { return (.malformed, i &- 1) }
                     state = .lineStart
-                } else if b == 0x20 || b == 0x09 || b == 0x0D {
-                    continue
-                } else if valueKind == Self.bitContentLength || valueKind == Self.bitSequence {
-                    guard b >= 0x30 && b <= 0x39, valueDigits < 18 else { return (.malformed, i &- 1) }
-                    valueNumber = valueNumber &* 10 &+ UInt64(b &- 0x30)
-                    valueDigits &+= 1
                 } else {
-                    valueTail = (valueTail << 8) | UInt64(Self.lower(b))
+                    guard valueByte(b) else { return (.malformed, i &- 1) }
                 }
 
             case .headEndLF:
@@ -351,6 +379,86 @@ public struct ResponseParser: Sendable {
             }
         }
         return (.needMore, count)
+    }
+
+    @inline(__always)
+    private static func isDigit(_ b: UInt8) -> Bool { b &- 0x30 < 10 }
+
+    /// One byte of a recognised header's value (not the LF). False when invalid.
+    @inline(__always)
+    private mutating func valueByte(_ b: UInt8) -> Bool {
+        if b == 0x20 || b == 0x09 || b == 0x0D { return true }
+        if valueKind == Self.bitContentLength || valueKind == Self.bitSequence {
+            guard Self.isDigit(b), valueDigits < 18 else { return false }
+            valueNumber = valueNumber &* 10 &+ UInt64(b &- 0x30)
+            valueDigits &+= 1
+        } else {
+            valueTail = (valueTail << 8) | UInt64(Self.lower(b))
+        }
+        return true
+    }
+
+    /// Whether `name` (lowercase) is at `p` followed by ':', case-insensitively. The caller
+    /// guarantees `name.count + 1` bytes at `p`.
+    @inline(__always)
+    private static func isName(_ p: UnsafePointer<UInt8>, _ name: StaticString) -> Bool {
+        let n = name.utf8CodeUnitCount
+        guard p[n] == 0x3A else { return false }
+        for k in 0..<n where lower(p[k]) != name.utf8Start[k] { return false }
+        return true
+    }
+
+    /// A header line complete in the buffer: bytes `from..<lf`, `base[lf]` is its LF. Sets
+    /// `state` to `.headEndLF` if it is the empty line (the caller completes the head), else
+    /// records the header if it is one we care about and leaves `state` at `.lineStart`.
+    /// False when a recognised value is invalid.
+    @inline(__always)
+    private mutating func parseCompleteLine(_ base: UnsafePointer<UInt8>, from: Int, lf: Int) -> Bool {
+        var end = lf
+        if end > from && base[end &- 1] == 0x0D { end &-= 1 }
+        let length = end &- from
+        if length == 0 {
+            state = .headEndLF
+            return true
+        }
+        // All reads below are inside [from, end): each name check needs length >= name + 1 (the colon).
+        let p = base + from
+        var kind: UInt8 = 0
+        var nameLength = 0
+        switch Self.lower(p[0]) {
+        case 0x63:  // c
+            if length >= 15 && Self.isName(p, Self.contentLength) {
+                kind = Self.bitContentLength
+                nameLength = 14
+            } else if length >= 11 && Self.isName(p, Self.connection) {
+                kind = Self.bitConnection
+                nameLength = 10
+            }
+        case 0x74:  // t
+            if length >= 18 && Self.isName(p, Self.transferEncoding) {
+                kind = Self.bitTransferEncoding
+                nameLength = 17
+            }
+        case 0x78 where parsesSequence:  // x
+            if length >= 13 && Self.isName(p, Self.sequenceHeader) {
+                kind = Self.bitSequence
+                nameLength = 12
+            }
+        default:
+            break
+        }
+        state = .lineStart
+        guard kind != 0 else { return true }
+        valueKind = kind
+        valueNumber = 0
+        valueDigits = 0
+        valueTail = 0
+        var k = from &+ nameLength &+ 1
+        while k < end {
+            guard valueByte(base[k]) else { return false }
+            k &+= 1
+        }
+        return endValue()
     }
 
     /// Keeps the candidate names whose byte at `index` is `byte`.

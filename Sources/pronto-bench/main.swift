@@ -9,6 +9,23 @@ import Musl
 import Darwin
 #endif
 
+/// Seconds, written as wrk takes them: "10", "10s", "500ms", "2m", "1.5".
+struct Seconds: ExpressibleByArgument {
+    var value: Double
+
+    init?(argument: String) {
+        let text = argument.lowercased()
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        for (suffix, factor) in units where text.hasSuffix(suffix) {
+            guard let n = Double(text.dropLast(suffix.count)), n > 0 else { return nil }
+            value = n * factor
+            return
+        }
+        guard let n = Double(text), n > 0 else { return nil }
+        value = n
+    }
+}
+
 @main
 struct ProntoBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -48,8 +65,8 @@ struct Load: AsyncParsableCommand {
     @Option(name: [.short, .long], help: "Open connections.")
     var connections = 100
 
-    @Option(name: [.short, .long], help: "Run length in seconds (default 10, or unlimited with --requests).")
-    var duration: Double?
+    @Option(name: [.short, .long], help: "Run length: 10, 10s, 500ms, 1m (default 10s, or unlimited with --requests).")
+    var duration: Seconds?
 
     @Option(name: [.short, .long], help: "Event loop threads.")
     var threads = 1
@@ -72,8 +89,8 @@ struct Load: AsyncParsableCommand {
     @Option(help: "Request body (adds Content-Length).")
     var body: String?
 
-    @Option(help: "Seconds before an unanswered request counts as a timeout.")
-    var timeout: Double = 2
+    @Option(help: "Time before an unanswered request counts as a timeout (2, 2s, 500ms). Default 2s.")
+    var timeout: Seconds?
 
     @Flag(help: "Number requests with X-Pronto-Seq and check the server echoes them in order.")
     var checkSequence = false
@@ -93,12 +110,12 @@ struct Load: AsyncParsableCommand {
         configuration.threads = threads
         configuration.pipeline = pipeline
         configuration.requests = requests
-        configuration.duration = duration ?? (requests == nil ? 10 : nil)
+        configuration.duration = duration?.value ?? (requests == nil ? 10 : nil)
         configuration.rate = rate
         configuration.method = method
         configuration.headers = header
         configuration.body = body.map { Array($0.utf8) }
-        configuration.timeout = timeout
+        configuration.timeout = timeout?.value ?? 2
         configuration.checkSequence = checkSequence
         do {
             try configuration.validate()
@@ -135,8 +152,8 @@ struct Echo: AsyncParsableCommand {
     @Option(help: "Connections, one message in flight each.")
     var concurrency = 10
 
-    @Option(name: .shortAndLong, help: "Seconds per size (default 5, or unlimited with --messages).")
-    var duration: Double?
+    @Option(name: .shortAndLong, help: "Run length per size: 5, 5s, 500ms (default 5s, or unlimited with --messages).")
+    var duration: Seconds?
 
     @Option(help: "Messages per connection per size.")
     var messages: Int?
@@ -164,7 +181,7 @@ struct Echo: AsyncParsableCommand {
         }
         configuration.concurrency = concurrency
         configuration.messages = messages
-        configuration.duration = duration ?? (messages == nil ? 5 : nil)
+        configuration.duration = duration?.value ?? (messages == nil ? 5 : nil)
         configuration.threads = threads
         do {
             try configuration.validate()

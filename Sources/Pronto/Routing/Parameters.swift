@@ -29,6 +29,7 @@ public struct Parameters: Sendable {
         self.values = pairs.map(\.value)
     }
 
+    @usableFromInline
     init(names: [String], slots: ParameterSlots) {
         self.names = names
         self.slots = slots
@@ -67,7 +68,6 @@ public struct Parameters: Sendable {
     /// The value of `name` as received, not decoded.
     public func rawValue(_ name: String, in path: UnsafeRawBufferPointer) -> String? {
         guard let i = index(of: name) else { return nil }
-        if isMaterialized, slots.isEmpty { return values[i] }
         return String(decoding: UnsafeRawBufferPointer(rebasing: path[slots[i]]), as: UTF8.self)
     }
 
@@ -146,20 +146,23 @@ public struct Parameters: Sendable {
     }
 }
 
-/// Byte ranges of parameter values: eight inline (no allocation), more in an array.
+/// Byte ranges of parameter values: eight inline, more in `overflow`. Plain values only,
+/// so the matcher copies and overwrites it without reference counting.
+@usableFromInline
 struct ParameterSlots: Sendable {
     static let inlineCapacity = 8
     /// Each slot packs `start << 32 | end`; paths are far below 4 GiB (``HTTPLimits``).
-    private var inline: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
-    private var overflow: [UInt64] = []
-    /// Slots written so far (the highest index set, plus one).
-    private(set) var count = 0
+    @usableFromInline var inline: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+    /// Slots beyond the eighth (rare: an array, so an allocation).
+    @usableFromInline var overflow: [UInt64] = []
 
-    var isEmpty: Bool { count == 0 }
+    @inlinable init() {}
 
-    /// Slot `i`. Setting writes slot `i` and forgets any after it, so slots are set in
-    /// order (the matcher sets slot `depth` when it enters a parameter, and overwrites it
-    /// when it backtracks).
+    @inline(__always)
+    static func pack(_ range: Range<Int>) -> UInt64 {
+        UInt64(truncatingIfNeeded: range.lowerBound) << 32 | UInt64(truncatingIfNeeded: range.upperBound)
+    }
+
     subscript(i: Int) -> Range<Int> {
         @inline(__always) get {
             let packed: UInt64
@@ -171,17 +174,24 @@ struct ParameterSlots: Sendable {
             }
             return Int(packed >> 32)..<Int(packed & 0xFFFF_FFFF)
         }
-        @inline(__always) set {
-            let packed = UInt64(truncatingIfNeeded: newValue.lowerBound) << 32 | UInt64(truncatingIfNeeded: newValue.upperBound)
-            if i < ParameterSlots.inlineCapacity {
-                // i in 0..<8: inside the 64-byte tuple.
-                withUnsafeMutableBytes(of: &inline) { $0.storeBytes(of: packed, toByteOffset: i &* 8, as: UInt64.self) }
-            } else {
-                let o = i &- ParameterSlots.inlineCapacity
-                if overflow.count > o { overflow.removeSubrange(o...) }
-                overflow.append(packed)
-            }
-            count = i &+ 1
+    }
+
+    /// Sets slot `i` and forgets any after it, so slots are set in order (the matcher sets
+    /// slot `depth` when it enters a parameter and overwrites it when it backtracks).
+    @inline(__always)
+    mutating func set(_ i: Int, _ range: Range<Int>) {
+        let packed = ParameterSlots.pack(range)
+        if i < ParameterSlots.inlineCapacity {
+            // i in 0..<8: inside the 64-byte tuple.
+            withUnsafeMutableBytes(of: &inline) { $0.storeBytes(of: packed, toByteOffset: i &* 8, as: UInt64.self) }
+        } else {
+            setOverflow(i &- ParameterSlots.inlineCapacity, packed)
         }
+    }
+
+    @inline(never)
+    private mutating func setOverflow(_ o: Int, _ packed: UInt64) {
+        if overflow.count > o { overflow.removeSubrange(o...) }
+        overflow.append(packed)
     }
 }

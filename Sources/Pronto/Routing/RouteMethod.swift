@@ -1,5 +1,6 @@
 /// The method a route answers, as the router stores it: the index of a registered
 /// ``HTTPMethod`` case (a bit in a node's method mask), or the name of any other token.
+@usableFromInline
 enum RouteMethod: Hashable, Sendable {
     case known(UInt8)
     case other(String)
@@ -10,12 +11,12 @@ enum RouteMethod: Hashable, Sendable {
 
     static let get: UInt8 = 0
     static let head: UInt8 = 1
-    static let options: UInt8 = 5
+    @usableFromInline static let options: UInt8 = 5
     /// Marks "no registered case" where a `UInt8` index is expected.
-    static let none: UInt8 = 0xFF
+    @usableFromInline static let none: UInt8 = 0xFF
 
     /// The index of a registered method, ``none`` for ``HTTPMethod/other``.
-    @inline(__always)
+    @inlinable
     static func index(_ method: HTTPMethod) -> UInt8 {
         switch method {
         case .get: 0

@@ -10,6 +10,7 @@
 /// where two routes differ, and a more specific route without the method gives way to a
 /// less specific one with it. The search only follows edges of the trie, so its depth is
 /// bounded by the longest pattern, not by the path.
+@usableFromInline
 struct RouteTree: Sendable {
     struct Node: Sendable {
         var childStart: Int32 = 0
@@ -24,11 +25,20 @@ struct RouteTree: Sendable {
     }
 
     struct Child: Sendable {
+        /// The label's ``key(_:_:)``: siblings rarely share one, so most mismatches stop here.
+        var key: UInt32
         var node: Int32
         var labelStart: Int32
         var labelCount: Int32
-        /// The label's first byte (0 for an empty label): most mismatches stop here.
-        var firstByte: UInt8
+    }
+
+    /// Length, first and last byte of a label in one word (0 for an empty label).
+    @inline(__always)
+    static func key(_ p: UnsafeRawPointer, _ count: Int) -> UInt32 {
+        guard count > 0 else { return 0 }
+        let first = UInt32(p.load(as: UInt8.self))
+        let last = UInt32(p.load(fromByteOffset: count &- 1, as: UInt8.self))
+        return UInt32(truncatingIfNeeded: min(count, 0xFFFF)) << 16 | first << 8 | last
     }
 
     struct Method: Sendable {
@@ -58,7 +68,8 @@ struct RouteTree: Sendable {
             compiled.childCount = Int32(node.statics.count)
             for s in node.statics {
                 let label = trie[s].label
-                children.append(Child(node: Int32(s), labelStart: Int32(labels.count), labelCount: Int32(label.count), firstByte: label.first ?? 0))
+                let key = label.withUnsafeBytes { RouteTree.key($0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, label.count) }
+                children.append(Child(key: key, node: Int32(s), labelStart: Int32(labels.count), labelCount: Int32(label.count)))
                 labels.append(contentsOf: label)
             }
             compiled.parameter = Int32(node.parameter)
@@ -80,6 +91,7 @@ struct RouteTree: Sendable {
         }
     }
 
+    @usableFromInline
     enum Outcome {
         case route(Int, headFallback: Bool)
         case pathOnly(allowed: [String])
@@ -88,6 +100,7 @@ struct RouteTree: Sendable {
 
     /// Finds the route for a method (a `RouteMethod` index, or `RouteMethod.none` with the
     /// name in `other`) and a path; on a route, `slots` holds its parameters' byte ranges.
+    @usableFromInline
     func find(known: UInt8, other: String?, path: UnsafeRawBufferPointer, slots: inout ParameterSlots) -> Outcome {
         // A path is `/` followed by segments; anything else (empty, `*`) matches no route.
         guard let base = path.baseAddress, path.count > 0, base.load(as: UInt8.self) == UInt8(ascii: "/") else {
@@ -97,6 +110,7 @@ struct RouteTree: Sendable {
             children.withUnsafeBufferPointer { children in
                 labels.withUnsafeBytes { labels in
                     methods.withUnsafeBufferPointer { methods in
+                  otherNames.withUnsafeBufferPointer { otherNames in
                         var matcher = Matcher(
                             nodes: nodes, children: children, labels: labels.baseAddress!, methods: methods,
                             otherNames: otherNames, path: base, count: path.count, known: known, other: other
@@ -120,6 +134,7 @@ struct RouteTree: Sendable {
                             others = collector.collected
                         }
                         return .pathOnly(allowed: RouteMethod.allowed(mask: matcher.mask, others: others))
+                  }
                     }
                 }
             }
@@ -135,7 +150,7 @@ private struct Matcher {
     let children: UnsafeBufferPointer<RouteTree.Child>
     let labels: UnsafeRawPointer
     let methods: UnsafeBufferPointer<RouteTree.Method>
-    let otherNames: [String]
+    let otherNames: UnsafeBufferPointer<String>
     let path: UnsafeRawPointer
     let count: Int
     let known: UInt8
@@ -153,7 +168,7 @@ private struct Matcher {
 
     init(
         nodes: UnsafeBufferPointer<RouteTree.Node>, children: UnsafeBufferPointer<RouteTree.Child>, labels: UnsafeRawPointer,
-        methods: UnsafeBufferPointer<RouteTree.Method>, otherNames: [String], path: UnsafeRawPointer, count: Int, known: UInt8, other: String?
+        methods: UnsafeBufferPointer<RouteTree.Method>, otherNames: UnsafeBufferPointer<String>, path: UnsafeRawPointer, count: Int, known: UInt8, other: String?
     ) {
         self.nodes = nodes
         self.children = children
@@ -173,15 +188,34 @@ private struct Matcher {
         // The segment is path[start..<end]: up to the next raw `/` or the end.
         var end = start
         var percent = false
-        while end < count {
-            let b = path.load(fromByteOffset: end, as: UInt8.self)
-            if b == UInt8(ascii: "/") { break }
-            if b == UInt8(ascii: "%") { percent = true }
-            end &+= 1
+        // Eight bytes at a time (end + 8 <= count: the load stays in the path). The lowest
+        // bit of a `byteMask` is exact, so the first `/` and whether a `%` precedes it are too.
+        var found = false
+        while end &+ 8 <= count {
+            let word = path.loadUnaligned(fromByteOffset: end, as: UInt64.self)
+            let slash = byteMask(word, 0x2F)
+            let pct = byteMask(word, 0x25)
+            if slash != 0 {
+                if pct != 0, pct.trailingZeroBitCount < slash.trailingZeroBitCount { percent = true }
+                end &+= slash.trailingZeroBitCount >> 3
+                found = true
+                break
+            }
+            if pct != 0 { percent = true }
+            end &+= 8
+        }
+        if !found {
+            while end < count {
+                let b = path.load(fromByteOffset: end, as: UInt8.self)
+                if b == UInt8(ascii: "/") { break }
+                if b == UInt8(ascii: "%") { percent = true }
+                end &+= 1
+            }
         }
         let isLast = end == count
         let length = end &- start
-        let node = nodes[n]
+        // n is a node index of the compiled tree: in range.
+        let node = (nodes.baseAddress! + n).pointee
 
         // Static children: at most one label equals the segment.
         if node.childCount > 0, let c = staticChild(node, start, end, length, percent) {
@@ -190,14 +224,14 @@ private struct Matcher {
         }
         // The parameter child: a parameter is never empty.
         if node.parameter >= 0, length > 0 {
-            slots[depth] = start..<end
+            slots.set(depth, start..<end)
             let p = Int(node.parameter)
             let route = isLast ? terminal(p) : visit(p, end &+ 1, depth &+ 1)
             if route >= 0 { return route }
         }
         // The catch-all child takes the rest, `/`s included.
         if node.catchAll >= 0 {
-            slots[depth] = start..<count
+            slots.set(depth, start..<count)
             let route = terminal(Int(node.catchAll))
             if route >= 0 { return route }
         }
@@ -225,11 +259,11 @@ private struct Matcher {
             }
             return nil
         }
-        // start < end <= count: the first byte is in the path.
-        let first = path.load(fromByteOffset: start, as: UInt8.self)
+        // start < end <= count: the first and last bytes are in the path.
+        let key = RouteTree.key(path + start, length)
         while i < last {
             let child = children[i]
-            if child.firstByte == first, Int(child.labelCount) == length,
+            if child.key == key, Int(child.labelCount) == length,
                 bytesEqual(path + start, labels + Int(child.labelStart), length)
             {
                 return Int(child.node)
@@ -273,6 +307,15 @@ private struct Matcher {
         sawOthers = sawOthers || node.hasOthers
         return -1
     }
+}
+
+/// High bits set for bytes of `word` equal to `byte` (the classic "has zero byte" test on
+/// `word ^ byte…`, little-endian): non-zero when one is there, and its lowest set bit marks
+/// the first (bits above it may be false positives from the borrow).
+@inline(__always)
+private func byteMask(_ word: UInt64, _ byte: UInt8) -> UInt64 {
+    let x = word ^ (0x0101_0101_0101_0101 &* UInt64(byte))
+    return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
 }
 
 /// Whether `count` bytes at `a` and `b` are equal: eight at a time, then one at a time.

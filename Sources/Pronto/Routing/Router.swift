@@ -38,22 +38,35 @@
 ///
 /// Adding a route recompiles the tree (linear in the number of routes): add them at startup.
 public struct Router<Handler> {
-    struct Route {
-        let method: RouteMethod
-        let pattern: String
-        let names: [String]
-        let handler: Handler
+    /// Everything in one immutable reference: copying a router (into a request, a task)
+    /// is one retain, and ``add(_:_:_:)`` replaces it.
+    @usableFromInline
+    final class Storage {
+        let trie: [RouteNode]
+        let routes: [(method: RouteMethod, pattern: String)]
+        /// By route index: the parameter names and the handler.
+        @usableFromInline let names: [[String]]
+        @usableFromInline let handlers: [Handler]
+        @usableFromInline let tree: RouteTree
+
+        init(trie: [RouteNode], routes: [(method: RouteMethod, pattern: String)], names: [[String]], handlers: [Handler], tree: RouteTree) {
+            self.trie = trie
+            self.routes = routes
+            self.names = names
+            self.handlers = handlers
+            self.tree = tree
+        }
     }
 
-    private var trie: [RouteNode] = [RouteNode()]
-    private var entries: [Route] = []
-    private var tree = RouteTree()
+    @usableFromInline
+    var storage = Storage(trie: [RouteNode()], routes: [], names: [], handlers: [], tree: RouteTree())
+    private var trie: [RouteNode] { storage.trie }
 
     public init() {}
 
     /// The routes in the order they were added: method name and pattern.
     public var routes: [(method: String, pattern: String)] {
-        entries.map { ($0.method.name, $0.pattern) }
+        storage.routes.map { ($0.method.name, $0.pattern) }
     }
 
     /// Adds a route for a registered method. ``HTTPMethod/other`` has no name: use
@@ -87,7 +100,7 @@ public struct Router<Handler> {
             node = next
         }
         if missing.isEmpty, let existing = trie[node].routes.first(where: { $0.method == method }) {
-            let other = entries[existing.route].pattern
+            let other = storage.routes[existing.route].pattern
             let sameText = other == text
             throw RoutingError(
                 .conflict,
@@ -96,24 +109,27 @@ public struct Router<Handler> {
                     + " (the same method and path shape can have one handler only)"
             )
         }
+        var newTrie = storage.trie
         for segment in missing {
-            let new = trie.count
+            let new = newTrie.count
             var created = RouteNode()
             switch segment {
             case .literal(let bytes):
                 created.label = bytes
-                trie[node].statics.append(new)
+                newTrie[node].statics.append(new)
             case .parameter:
-                trie[node].parameter = new
+                newTrie[node].parameter = new
             case .catchAll:
-                trie[node].catchAll = new
+                newTrie[node].catchAll = new
             }
-            trie.append(created)
+            newTrie.append(created)
             node = new
         }
-        trie[node].routes.append(RouteNode.MethodRoute(method: method, route: entries.count))
-        entries.append(Route(method: method, pattern: text, names: pattern.parameterNames, handler: handler))
-        tree = RouteTree(compiling: trie)
+        newTrie[node].routes.append(RouteNode.MethodRoute(method: method, route: storage.routes.count))
+        storage = Storage(
+            trie: newTrie, routes: storage.routes + [(method, text)], names: storage.names + [pattern.parameterNames],
+            handlers: storage.handlers + [handler], tree: RouteTree(compiling: newTrie)
+        )
     }
 
     private func child(of node: Int, _ segment: RoutePattern.Segment) -> Int? {
@@ -131,6 +147,7 @@ public struct Router<Handler> {
     /// are byte ranges into `path`: read them with the same bytes
     /// (``Parameters/get(_:as:in:)``) or ``Parameters/materialize(in:)`` them.
     /// ``HTTPMethod/other`` matches no route (use ``match(methodName:path:)``).
+    @inlinable
     public func match(_ method: HTTPMethod, path: UnsafeRawBufferPointer) -> RouteMatch<Handler> {
         match(known: RouteMethod.index(method), other: nil, path: path)
     }
@@ -157,13 +174,17 @@ public struct Router<Handler> {
         return path.withUTF8 { materialized(match(methodName: methodName, path: UnsafeRawBufferPointer($0)), UnsafeRawBufferPointer($0)) }
     }
 
-    private func match(known: UInt8, other: String?, path: UnsafeRawBufferPointer) -> RouteMatch<Handler> {
+    /// Inlinable, so that it is specialised for the handler type where it is called: the
+    /// search itself (``RouteTree/find(known:other:path:slots:)``) is not generic.
+    @inlinable
+    func match(known: UInt8, other: String?, path: UnsafeRawBufferPointer) -> RouteMatch<Handler> {
         var slots = ParameterSlots()
-        switch tree.find(known: known, other: other, path: path, slots: &slots) {
+        let storage = self.storage
+        switch storage.tree.find(known: known, other: other, path: path, slots: &slots) {
         case .route(let index, let headFallback):
-            let route = entries[index]
-            let parameters = route.names.isEmpty ? Parameters() : Parameters(names: route.names, slots: slots)
-            return headFallback ? .headFallback(route.handler, parameters) : .found(route.handler, parameters)
+            let parameters = Parameters(names: storage.names[index], slots: slots)
+            let handler = storage.handlers[index]
+            return headFallback ? .headFallback(handler, parameters) : .found(handler, parameters)
         case .pathOnly(let allowed):
             return known == RouteMethod.options ? .options(allowed: allowed) : .methodNotAllowed(allowed: allowed)
         case .notFound:
@@ -181,4 +202,5 @@ public struct Router<Handler> {
 }
 
 extension Router: Sendable where Handler: Sendable {}
-extension Router.Route: Sendable where Handler: Sendable {}
+// Immutable (`let` only) and final: safe to share when the handlers are.
+extension Router.Storage: @unchecked Sendable where Handler: Sendable {}

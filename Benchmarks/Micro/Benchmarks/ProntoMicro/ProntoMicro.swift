@@ -153,6 +153,10 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // MARK: JSON (JSONBenchmarks.swift)
+
+    registerJSONBenchmarks()
+
     // MARK: Chunked decoder
 
     Benchmark("Chunked decode 4 KiB body in 256 B chunks") { benchmark in
