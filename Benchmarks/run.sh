@@ -9,7 +9,8 @@
 #   DURATION=10          seconds of each measured wrk run
 #   WARMUP=2             seconds of wrk warm-up before each measured run
 #   SERVERS="limit pronto nio-http1 hummingbird"   subset, space or comma separated
-#   SCENARIOS="plaintext pipelined json"           subset, space or comma separated
+#   SCENARIOS="plaintext pipelined json hello"     subset, space or comma separated; also
+#                        json-pipelined and hello-pipelined (GET /hello/world)
 #   CONNECTIONS=100      wrk -c
 #   PIPELINE=16          requests per write in the pipelined scenario
 #   ALLOC=1              0 skips the allocation-counting runs
@@ -27,7 +28,7 @@ REPO_ROOT=$(dirname "$BENCH_DIR")
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-2}
 SERVERS=${SERVERS:-"limit pronto nio-http1 hummingbird"}
-SCENARIOS=${SCENARIOS:-"plaintext pipelined json"}
+SCENARIOS=${SCENARIOS:-"plaintext pipelined json hello"}
 CONNECTIONS=${CONNECTIONS:-100}
 PIPELINE=${PIPELINE:-16}
 ALLOC=${ALLOC:-1}
@@ -63,7 +64,7 @@ for s in $SERVERS; do
     case $s in limit|pronto|nio-http1|hummingbird) ;; *) die "unknown server '$s' (known: limit pronto nio-http1 hummingbird)";; esac
 done
 for s in $SCENARIOS; do
-    case $s in plaintext|pipelined|json) ;; *) die "unknown scenario '$s' (known: plaintext pipelined json)";; esac
+    case $s in plaintext|pipelined|json|hello|json-pipelined|hello-pipelined) ;; *) die "unknown scenario '$s' (known: plaintext pipelined json hello json-pipelined hello-pipelined)";; esac
 done
 [[ -n ${SERVERS// } ]] || die "SERVERS is empty"
 [[ -n ${SCENARIOS// } ]] || die "SCENARIOS is empty"
@@ -237,12 +238,12 @@ malloc_count() { # name -> total allocation calls so far (via SIGUSR2)
 }
 
 # ---------------------------------------------------------------- wrk ----
-scenario_path() { case $1 in json) echo /json ;; *) echo /plaintext ;; esac; }
+scenario_path() { case $1 in json|json-pipelined) echo /json ;; hello|hello-pipelined) echo /hello/world ;; *) echo /plaintext ;; esac; }
 
 run_wrk() { # scenario seconds outfile
     local scenario=$1 secs=$2 out=$3 url
     url="http://127.0.0.1:$PORT$(scenario_path "$scenario")"
-    if [[ $scenario == pipelined ]]; then
+    if [[ $scenario == *pipelined ]]; then
         taskset -c "$CLIENT_CPU" wrk -t1 -c"$CONNECTIONS" -d"${secs}s" -s "$BENCH_DIR/wrk/pipeline.lua" "$url" -- "$PIPELINE" >"$out" 2>&1 &
     else
         taskset -c "$CLIENT_CPU" wrk -t1 -c"$CONNECTIONS" -d"${secs}s" -s "$BENCH_DIR/wrk/report.lua" "$url" >"$out" 2>&1 &
@@ -291,7 +292,7 @@ for server in $SERVERS; do
         lat_mean=$(wrk_field "$f" lat_mean_us)
         lat_p99=$(wrk_field "$f" lat_p99_us)
         # wrk's latency histogram is per pipelined batch, not per request: not comparable
-        if [[ $scenario == pipelined ]]; then lat_mean="-"; lat_p99="-"; fi
+        if [[ $scenario == *pipelined ]]; then lat_mean="-"; lat_p99="-"; fi
         printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$server" "$scenario" "$requests" "$duration_us" \
             "$((t1 - t0))" "$errors" "$non2xx" "$lat_mean" "$lat_p99" "-" >>"$RESULTS_TSV"
         if [[ $requests -eq 0 || $errors -ne 0 ]]; then

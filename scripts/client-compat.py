@@ -87,6 +87,7 @@ def run_checks(base, port):
 
     check("curl GET /plaintext", lambda: assert_equal(curl(f"{base}/plaintext"), b"Hello, World!"))
     check("curl GET /json", lambda: assert_equal(curl(f"{base}/json"), b'{"message":"Hello, World!"}'))
+    check("curl GET /hello/{name}", lambda: assert_equal(curl(f"{base}/hello/J%C3%BCrgen"), '{"message":"Hello Jürgen"}'.encode()))
     check("curl POST /echo", lambda: assert_equal(
         curl("-H", "Content-Type: text/x-curl", "--data-binary", "echo me", f"{base}/echo"), b"echo me"))
     check("curl chunked POST /echo", lambda: assert_equal(
@@ -173,6 +174,7 @@ def run_checks(base, port):
     close = b"Host: 127.0.0.1\r\nConnection: close\r\n"
     lint(b"GET /plaintext HTTP/1.1\r\n" + close + b"\r\n", "GET /plaintext")
     lint(b"GET /json HTTP/1.1\r\n" + close + b"\r\n", "GET /json")
+    lint(b"GET /hello/world HTTP/1.1\r\n" + close + b"\r\n", "GET /hello/world")
     lint(b"POST /echo HTTP/1.1\r\n" + close + b"Content-Type: text/plain\r\nContent-Length: 3\r\n\r\nabc", "POST /echo")
     lint(b"GET /missing HTTP/1.1\r\n" + close + b"\r\n", "404")
     lint(b"DELETE /json HTTP/1.1\r\n" + close + b"\r\n", "405")

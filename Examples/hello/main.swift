@@ -13,29 +13,33 @@ struct MessageJSON: ResponseBodyWriter {
     }
 }
 
-/// The hello example's routes: the TechEmpower plaintext and json tests, and an echo.
+/// `{"message":"Hello NAME"}` through Pronto's Codable JSON encoder.
+struct Greeting: Codable, Sendable, ResponseEncodable {
+    let message: String
+}
+
+/// The hello example's routes: the TechEmpower plaintext and json tests, Roll's
+/// `/hello/{name}`, and an echo.
 enum HelloApp {
-    static let handler = HTTPHandler.sync { request in
-        if request.pathEquals("/plaintext") {
-            guard request.method == .get || request.method == .head else { return methodNotAllowed("GET, HEAD") }
-            return Response(contentType: "text/plain", body: .string("Hello, World!"))
+    static func make(configuration: ServerConfiguration) -> App {
+        let app = App(configuration: configuration)
+        app.get("/plaintext") { _ in
+            Response(contentType: "text/plain", body: .string("Hello, World!"))
         }
-        if request.pathEquals("/json") {
-            guard request.method == .get || request.method == .head else { return methodNotAllowed("GET, HEAD") }
-            return Response(contentType: "application/json", body: .writer(MessageJSON(message: "Hello, World!")))
+        app.get("/json") { _ in
+            // Encoded per request by a hand-written writer: the allocation-free path.
+            Response(contentType: "application/json", body: .writer(MessageJSON(message: "Hello, World!")))
         }
-        if request.pathEquals("/echo") {
-            guard request.method == .post else { return methodNotAllowed("POST") }
-            return Response(
+        app.get("/hello/{name}") { request in
+            Greeting(message: "Hello \(request.parameter("name") ?? "")")
+        }
+        app.post("/echo") { request in
+            Response(
                 contentType: request.contentType ?? "application/octet-stream",
                 body: request.body.map { .bytes($0) } ?? .empty
             )
         }
-        return Response(status: .notFound, contentType: "text/plain; charset=utf-8", body: .string("Not Found\n"))
-    }
-
-    static func methodNotAllowed(_ allow: String) -> Response {
-        Response(status: .methodNotAllowed, contentType: "text/plain; charset=utf-8", headers: ["Allow": allow], body: .string("Method Not Allowed\n"))
+        return app
     }
 }
 
@@ -43,7 +47,7 @@ enum HelloApp {
 struct Hello: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hello",
-        abstract: "Pronto's hello example: GET /plaintext, GET /json, POST /echo."
+        abstract: "Pronto's hello example: GET /plaintext, GET /json, GET /hello/{name}, POST /echo."
     )
 
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
@@ -82,7 +86,6 @@ struct Hello: AsyncParsableCommand {
             logger: logger
         )
         if let threads { configuration.eventLoopThreads = threads }
-        let server = Server(configuration: configuration, handler: HelloApp.handler)
-        try await server.run()
+        try await HelloApp.make(configuration: configuration).run()
     }
 }

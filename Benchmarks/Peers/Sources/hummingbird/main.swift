@@ -2,6 +2,7 @@
 //
 //   GET /plaintext -> "Hello, World!"               (String response, text/plain)
 //   GET /json      -> {"message":"Hello, World!"}   (Codable struct, Hummingbird's default JSON encoding)
+//   GET /hello/{name} -> {"message":"Hello NAME"}   (route parameter, Codable struct)
 //
 // Usage: hummingbird [--host 127.0.0.1] [--port 8080] [--threads 1]   (or: hummingbird PORT)
 
@@ -56,6 +57,9 @@ router.get("plaintext") { _, _ -> String in
 }
 router.get("json") { _, _ -> Message in
     Message(message: "Hello, World!")
+}
+router.get("hello/{name}") { _, context -> Message in
+    Message(message: "Hello \(context.parameters.get("name") ?? "")")
 }
 
 var logger = Logger(label: "hummingbird-peer")

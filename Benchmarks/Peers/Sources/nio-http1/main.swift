@@ -2,6 +2,7 @@
 //
 //   GET /plaintext -> "Hello, World!"               (text/plain)
 //   GET /json      -> {"message":"Hello, World!"}   (application/json, JSONEncoder per request)
+//   GET /hello/NAME -> {"message":"Hello NAME"}     (application/json, JSONEncoder per request)
 //   anything else  -> 404
 //
 // Usage: nio-http1 [--host 127.0.0.1] [--port 8080] [--threads 1]   (or: nio-http1 PORT)
@@ -84,7 +85,7 @@ final class HTTPHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
-    private enum Route { case plaintext, json, notFound }
+    private enum Route { case plaintext, json, hello(String), notFound }
 
     private var route = Route.notFound
     private var keepAlive = true
@@ -104,6 +105,7 @@ final class HTTPHandler: ChannelInboundHandler {
                 switch head.uri {
                 case "/plaintext": self.route = .plaintext
                 case "/json": self.route = .json
+                case let uri where uri.hasPrefix("/hello/"): self.route = .hello(String(uri.dropFirst(7)))
                 default: self.route = .notFound
                 }
             } else {
@@ -133,6 +135,11 @@ final class HTTPHandler: ChannelInboundHandler {
             status = .ok
             contentType = "application/json"
             let data = try! self.encoder.encode(Message(message: "Hello, World!"))
+            body = context.channel.allocator.buffer(bytes: data)
+        case .hello(let name):
+            status = .ok
+            contentType = "application/json"
+            let data = try! self.encoder.encode(Message(message: "Hello \(name)"))
             body = context.channel.allocator.buffer(bytes: data)
         case .notFound:
             status = .notFound
