@@ -116,10 +116,11 @@ public final class App: RouteBuilder, Sendable {
     /// Routing on the raw path bytes; parameters are attached to the request.
     private static func dispatcher(_ router: Router<RouteHandler>) -> @Sendable (Request) throws -> HandlerResult {
         { request in
-            let match = request.withPathBytes { path in
-                request.method == .other
-                    ? router.match(methodName: request.methodName, path: path)
-                    : router.match(request.method, path: path)
+            let method = request.method
+            let pathRange = request.head.pathRange
+            let match = request.headBytes.withUnsafeReadableBytes { bytes in
+                let path = UnsafeRawBufferPointer(rebasing: bytes[pathRange.range])
+                return method == .other ? router.match(methodName: request.methodName, path: path) : router.match(method, path: path)
             }
             switch match {
             case .found(let route, let parameters), .headFallback(let route, let parameters):

@@ -46,10 +46,17 @@ public struct RouteGroup: RouteBuilder, Sendable {
     }
 
     public func on<R: ResponseEncodable>(_ method: HTTPMethod, _ pattern: String, _ handler: @escaping @Sendable (Request) throws -> R) {
+        // A handler that returns a `Response` is used as it is: no wrapper, no copy.
+        if let direct = handler as? @Sendable (Request) throws -> Response {
+            return app.register(method.name ?? "", prefix + pattern, .sync(direct), middleware)
+        }
         app.register(method.name ?? "", prefix + pattern, .sync { request in try handler(request).response(for: request) }, middleware)
     }
 
     public func on<R: ResponseEncodable>(_ method: HTTPMethod, _ pattern: String, _ handler: @escaping @Sendable (Request) async throws -> R) {
+        if let direct = handler as? @Sendable (Request) async throws -> Response {
+            return app.register(method.name ?? "", prefix + pattern, .async(direct), middleware)
+        }
         app.register(method.name ?? "", prefix + pattern, .async { request in try await handler(request).response(for: request) }, middleware)
     }
 
