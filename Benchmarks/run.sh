@@ -8,7 +8,9 @@
 # Environment (all optional):
 #   DURATION=10          seconds of each measured wrk run
 #   WARMUP=2             seconds of wrk warm-up before each measured run
-#   SERVERS="limit pronto nio-http1 hummingbird"   subset, space or comma separated
+#   SERVERS="limit pronto-engine pronto nio-http1 hummingbird"   subset, space or comma separated
+#                        (pronto = hello on App with its router; pronto-engine = hello --engine,
+#                        the same routes on the bare engine)
 #   SCENARIOS="plaintext pipelined json hello"     subset, space or comma separated; also
 #                        json-pipelined and hello-pipelined (GET /hello/world)
 #   CONNECTIONS=100      wrk -c
@@ -27,7 +29,7 @@ REPO_ROOT=$(dirname "$BENCH_DIR")
 
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-2}
-SERVERS=${SERVERS:-"limit pronto nio-http1 hummingbird"}
+SERVERS=${SERVERS:-"limit pronto-engine pronto nio-http1 hummingbird"}
 SCENARIOS=${SCENARIOS:-"plaintext pipelined json hello"}
 CONNECTIONS=${CONNECTIONS:-100}
 PIPELINE=${PIPELINE:-16}
@@ -61,7 +63,7 @@ done
 [[ $DURATION -ge 1 ]] || die "DURATION must be >= 1"
 
 for s in $SERVERS; do
-    case $s in limit|pronto|nio-http1|hummingbird) ;; *) die "unknown server '$s' (known: limit pronto nio-http1 hummingbird)";; esac
+    case $s in limit|pronto|pronto-engine|nio-http1|hummingbird) ;; *) die "unknown server '$s' (known: limit pronto-engine pronto nio-http1 hummingbird)";; esac
 done
 for s in $SCENARIOS; do
     case $s in plaintext|pipelined|json|hello|json-pipelined|hello-pipelined) ;; *) die "unknown scenario '$s' (known: plaintext pipelined json hello json-pipelined hello-pipelined)";; esac
@@ -124,7 +126,7 @@ build_all() {
     [[ -x $LIMIT_BIN ]] || die "$LIMIT_BIN missing (run with BUILD=1)"
     [[ -f $MALLOC_LIB ]] || die "$MALLOC_LIB missing (run with BUILD=1)"
 
-    if wants pronto; then
+    if wants pronto || wants pronto-engine; then
         if [[ $BUILD == 1 ]]; then
             log "building Pronto's hello (swift build -c release --product hello)"
             if ! (cd "$REPO_ROOT" && nice -n "$BUILD_NICE" swift build -c release --product hello) >"$WORK_DIR/pronto-build.log" 2>&1; then
@@ -155,6 +157,7 @@ server_cmd() { # name port -> prints the command, one word per line
     case $1 in
         limit) printf '%s\n' "$LIMIT_BIN" "$2" 127.0.0.1 ;;
         pronto) printf '%s\n' "$PRONTO_BIN" --host 127.0.0.1 --port "$2" --threads 1 ;;
+        pronto-engine) printf '%s\n' "$PRONTO_BIN" --engine --host 127.0.0.1 --port "$2" --threads 1 ;;
         nio-http1) printf '%s\n' "$PEERS_BIN/nio-http1" --host 127.0.0.1 --port "$2" --threads 1 ;;
         hummingbird) printf '%s\n' "$PEERS_BIN/hummingbird" --host 127.0.0.1 --port "$2" --threads 1 ;;
     esac

@@ -41,6 +41,26 @@ enum HelloApp {
         }
         return app
     }
+
+    /// The same routes on the bare engine, without the framework (no router, no App, no
+    /// Codable: `/hello/NAME` is written by hand and not percent-decoded): what the
+    /// benchmark compares the framework with (`hello --engine`).
+    static let engineHandler = HTTPHandler.sync { request in
+        if request.pathEquals("/plaintext") {
+            return Response(contentType: "text/plain", body: .string("Hello, World!"))
+        }
+        if request.pathEquals("/json") {
+            return Response(contentType: "application/json", body: .writer(MessageJSON(message: "Hello, World!")))
+        }
+        let path = request.path
+        if path.hasPrefix("/hello/") {
+            return Response(contentType: "application/json", body: .writer(MessageJSON(message: "Hello \(path.dropFirst(7))")))
+        }
+        if request.pathEquals("/echo"), request.method == .post {
+            return Response(contentType: request.contentType ?? "application/octet-stream", body: request.body.map { .bytes($0) } ?? .empty)
+        }
+        return Response(status: .notFound, contentType: "text/plain; charset=utf-8", body: .string("Not Found\n"))
+    }
 }
 
 @main
@@ -61,6 +81,8 @@ struct Hello: AsyncParsableCommand {
     @Option(help: "Keep-alive idle timeout, seconds.") var idleTimeout: Double = 60
     @Option(help: "Deadline for a complete request head, seconds.") var requestTimeout: Double = 10
     @Option(help: "Log level (trace, debug, info, notice, warning, error, critical).") var logLevel = "info"
+    @Flag(help: "Serve /plaintext, /json and /echo on the bare engine, without App and its router (for benchmarks).")
+    var engine = false
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
@@ -86,6 +108,10 @@ struct Hello: AsyncParsableCommand {
             logger: logger
         )
         if let threads { configuration.eventLoopThreads = threads }
-        try await HelloApp.make(configuration: configuration).run()
+        if engine {
+            try await Server(configuration: configuration, handler: HelloApp.engineHandler).run()
+        } else {
+            try await HelloApp.make(configuration: configuration).run()
+        }
     }
 }
