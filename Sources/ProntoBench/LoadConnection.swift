@@ -15,6 +15,8 @@ final class ConnectionSlot {
     var handler: LoadConnectionHandler?
     /// Whether the quota was sent and every answer is in (or lost).
     var drained = false
+    /// Connection attempts that failed in a row.
+    var connectFailures = 0
 
     init(index: Int, quota: Int, schedule: RateSchedule?) {
         self.index = index

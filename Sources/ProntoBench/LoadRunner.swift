@@ -55,10 +55,15 @@ final class LoadWorker: @unchecked Sendable {
         }
     }
 
+    /// In a counted run without a duration, a connection gives up after this many failed
+    /// connects in a row (retried every 50 ms, so about half a second).
+    static let connectAttemptsWithoutDuration = 10
+
     private func connect(_ slot: ConnectionSlot) {
         bootstrap.connect(to: address).assumeIsolated().whenComplete { [self] result in
             switch result {
             case .success(let channel):
+                slot.connectFailures = 0
                 if stopped {
                     channel.close(promise: nil)
                     return
@@ -75,6 +80,13 @@ final class LoadWorker: @unchecked Sendable {
             case .failure:
                 guard !stopped else { return }
                 errors.connect &+= 1
+                slot.connectFailures += 1
+                if configuration.duration == nil && slot.connectFailures >= Self.connectAttemptsWithoutDuration {
+                    // A counted run with no time limit would retry forever: give up the slot.
+                    slot.quota = 0
+                    slotDrained(slot)
+                    return
+                }
                 // Retry, but not in a busy loop against a port nobody listens on.
                 loop.assumeIsolated().scheduleTask(in: .milliseconds(50)) { [self] in
                     if !stopped { connect(slot) }

@@ -29,6 +29,35 @@ func configuration(_ url: String, _ edit: (inout LoadConfiguration) -> Void) thr
         }
     }
 
+    @Test func countsExactlyOverSeveralEventLoops() async throws {
+        try await TestHTTPServer.with(.ok) { server in
+            let report = try await LoadRunner.run(try configuration(server.url) {
+                $0.requests = 999
+                $0.connections = 5
+                $0.threads = 3
+                $0.pipeline = 4
+            })
+            #expect(report.requests == 999)
+            #expect(server.requestCount.load(ordering: .relaxed) == 999)
+            #expect(server.connectionCount.load(ordering: .relaxed) == 5)
+            #expect(report.errors.total == 0)
+        }
+    }
+
+    @Test func headRequestsReadNoBody() async throws {
+        // Answers say Content-Length: 5 but carry no body, as answers to HEAD do.
+        try await TestHTTPServer.with(.headOnly) { server in
+            let report = try await LoadRunner.run(try configuration(server.url) {
+                $0.requests = 50
+                $0.connections = 1
+                $0.pipeline = 5
+                $0.method = "HEAD"
+            })
+            #expect(report.requests == 50)
+            #expect(report.errors.total == 0)
+        }
+    }
+
     @Test func countsChunkedResponses() async throws {
         try await TestHTTPServer.with(.chunked) { server in
             let report = try await LoadRunner.run(try configuration(server.url) {
@@ -146,6 +175,19 @@ func configuration(_ url: String, _ edit: (inout LoadConfiguration) -> Void) thr
         })
         #expect(report.requests == 0)
         #expect(report.errors.connect >= 2)
+        #expect(report.errors.total == report.errors.connect)
+    }
+
+    @Test func countedRunGivesUpOnRefusedConnections() async throws {
+        let server = try await TestHTTPServer.start(.ok)
+        let port = server.port
+        try await server.shutdown()
+        let report = try await LoadRunner.run(try configuration("http://127.0.0.1:\(port)/") {
+            $0.requests = 100
+            $0.connections = 2
+        })
+        #expect(report.requests == 0)
+        #expect(report.errors.connect == 2 * LoadWorker.connectAttemptsWithoutDuration)
         #expect(report.errors.total == report.errors.connect)
     }
 

@@ -8,6 +8,8 @@ enum ServerBehavior: Sendable {
     case ok
     /// Always this status (with a short body).
     case status(Int)
+    /// 200 with `Content-Length: 5` and no body (an answer to HEAD).
+    case headOnly
     /// 200, chunked body with an extension and a trailer.
     case chunked
     /// Echoes `X-Pronto-Seq`, answering every group of `window` requests in reverse order.
@@ -141,6 +143,8 @@ private final class TestHTTPHandler: ChannelInboundHandler {
             context.write(wrapOutboundOut(Self.response()), promise: nil)
         case .status(let status):
             context.write(wrapOutboundOut(Self.response(status: status)), promise: nil)
+        case .headOnly:
+            context.write(wrapOutboundOut(ByteBuffer(string: "HTTP/1.1 200 X\r\nContent-Length: 5\r\n\r\n")), promise: nil)
         case .chunked:
             let text = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n0\r\nTrailer: x\r\n\r\n"
             context.write(wrapOutboundOut(ByteBuffer(string: text)), promise: nil)
