@@ -30,6 +30,11 @@ enum HelloApp {
             // Encoded per request by a hand-written writer: the allocation-free path.
             Response(contentType: "application/json", body: .writer(MessageJSON(message: "Hello, World!")))
         }
+        app.get("/async/plaintext") { _ async in
+            // The /plaintext route as an async handler that awaits nothing: the benchmark
+            // compares the two to price the task an async handler runs in.
+            Response(contentType: "text/plain", body: .string("Hello, World!"))
+        }
         app.get("/hello/{name}") { request in
             Greeting(message: "Hello \(request.parameter("name") ?? "")")
         }

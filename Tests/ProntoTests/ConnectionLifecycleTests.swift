@@ -122,7 +122,7 @@ struct ConnectionLifecycleTests {
 /// live it is real, so it must outlast a loaded machine's scheduling delays between the
 /// test's steps (the test then waits for the close with a bound, never a sleep).
 func shortTimeout(_ mode: TestMode) -> TimeAmount {
-    mode == .live ? .seconds(1) : .milliseconds(150)
+    mode == .live ? .seconds(2) : .milliseconds(150)
 }
 
 /// Tests log only what matters (a failing test's server errors), not every start and stop.

@@ -31,6 +31,14 @@ extension ByteBuffer: ResponseEncodable {
     }
 }
 
+extension Array: ResponseEncodable where Element == UInt8 {
+    public func response(for request: Request) throws -> Response {
+        var buffer = request.connection.allocator.buffer(capacity: count)
+        buffer.writeBytes(self)
+        return Response(contentType: "application/octet-stream", body: .bytes(buffer))
+    }
+}
+
 extension HTTPStatus: ResponseEncodable {
     public func response(for request: Request) throws -> Response {
         Response(status: self)
