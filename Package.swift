@@ -64,7 +64,8 @@ let package = Package(
             dependencies: [
                 "ProntoBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            exclude: ["README.md"]
         ),
         .testTarget(
             name: "ProntoHTTPTests",

@@ -94,6 +94,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     @exclusivity(unchecked) private var readPending = false
     @exclusivity(unchecked) private var sentContinue = false
     @exclusivity(unchecked) private var flushScheduled = false
+    /// Runs this connection's async handlers (created at the first one).
+    @exclusivity(unchecked) private var asyncWorker: AsyncHandlerWorkers?
 
     // Timeouts: one timer per connection, re-armed lazily (see `timerFired`).
     @exclusivity(unchecked) private var lastActivity = NIODeadline.now()
@@ -145,6 +147,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         closing = true
         timer?.cancel()
         timer = nil
+        asyncWorker?.finish()
+        asyncWorker = nil  // the worker's completion closure holds this handler: break the cycle
         onClose?(context.channel)
         context.fireChannelInactive()
     }
@@ -389,22 +393,13 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     private func runAsync(_ respond: @escaping @Sendable (Request) async throws -> Response, _ request: Request, _ sequence: UInt64) {
-        let loop = context.eventLoop
-        let this = NIOLoopBound(self, eventLoop: loop)
-        let logger = self.logger
-        Task(executorPreference: resources.executor) {
-            let response: Response
-            do {
-                response = try await respond(request)
-            } catch {
-                response = HTTPConnectionHandler.internalError(error, request, logger)
-            }
-            if loop.inEventLoop {
+        if asyncWorker == nil {
+            let this = NIOLoopBound(self, eventLoop: context.eventLoop)
+            asyncWorker = AsyncHandlerWorkers(loop: context.eventLoop, executor: resources.executor, logger: logger) { sequence, response in
                 this.value.complete(sequence, response)
-            } else {
-                loop.execute { this.value.complete(sequence, response) }
             }
         }
+        asyncWorker!.submit(AsyncHandlerWorkers.Job(respond: respond, request: request, sequence: sequence))
     }
 
     /// An async handler finished: store its response and write every response now in order.
@@ -444,7 +439,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         Self.internalError(error, request, logger)
     }
 
-    private static func internalError(_ error: any Error, _ request: Request, _ logger: Logger) -> Response {
+    static func internalError(_ error: any Error, _ request: Request, _ logger: Logger) -> Response {
         if let error = error as? any ResponseError {
             logger.debug("handler answered with an error", metadata: ["error": "\(error)", "target": "\(request.target)"])
             return error.response

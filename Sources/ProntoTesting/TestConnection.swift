@@ -138,6 +138,14 @@ public actor TestConnection {
         }
     }
 
+    /// In-process: runs what is queued on the event loop (async handlers, timers due). Live:
+    /// nothing to do, the server's loop runs by itself.
+    public func runPendingWork() async {
+        if case .inProcess(let channel) = transport {
+            await channel.testingEventLoop.run()
+        }
+    }
+
     /// Closes the client side.
     public func close() async {
         switch transport {

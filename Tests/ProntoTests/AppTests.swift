@@ -166,6 +166,17 @@ final class EventLog: Sendable {
     private let storage = NIOLockedValueBox<[String]>([])
     func append(_ entry: String) { storage.withLockedValue { $0.append(entry) } }
     var entries: [String] { storage.withLockedValue { $0 } }
+
+    /// Waits (bounded by the connection's timeout) until `entry` was appended, letting the
+    /// in-process event loop run meanwhile.
+    func wait(for entry: String, connection: TestConnection) async throws {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while !entries.contains(entry) {
+            guard ContinuousClock.now < deadline else { throw TestClientError("'\(entry)' was not logged within 5 s") }
+            await connection.runPendingWork()
+            await Task.yield()
+        }
+    }
 }
 
 import NIOConcurrencyHelpers

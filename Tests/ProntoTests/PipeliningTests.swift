@@ -84,6 +84,21 @@ struct PipeliningTests {
 }
 
 extension PipeliningTests {
+    @Test("an async handler still awaiting does not hold back the async handlers pipelined behind it", arguments: bothModes)
+    func asyncConcurrency(mode: TestMode) async throws {
+        let gate = Gate()
+        let marks = EventLog()
+        try await withTestServer(mode, configuration: quietConfiguration(), handler: testHandler(gates: ["slow": gate], marks: marks)) { server in
+            let connection = try await server.connect()
+            try await connection.send("GET /async/slow HTTP/1.1\r\nHost: t\r\n\r\nGET /mark/b HTTP/1.1\r\nHost: t\r\n\r\n")
+            // /mark/b runs while /async/slow waits for its gate (bounded wait, no sleep).
+            try await marks.wait(for: "b", connection: connection)
+            gate.open()
+            #expect(try await connection.readResponse().bodyString == "async slow")
+            #expect(try await connection.readResponse().bodyString == "marked b")
+        }
+    }
+
     @Test("stops taking requests while the socket is not writable, resumes when it is")
     func writabilityBackpressure() async throws {
         let calls = Counter()

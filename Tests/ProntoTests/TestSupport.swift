@@ -74,7 +74,7 @@ final class Counter: Sendable {
 }
 
 /// A handler like the hello example's, plus routes the engine tests need.
-func testHandler(gates: [String: Gate] = [:], calls: Counter = Counter()) -> HTTPHandler {
+func testHandler(gates: [String: Gate] = [:], calls: Counter = Counter(), marks: EventLog = EventLog()) -> HTTPHandler {
     HTTPHandler { request in
         calls.increment()
         let path = request.path
@@ -98,6 +98,13 @@ func testHandler(gates: [String: Gate] = [:], calls: Counter = Counter()) -> HTT
         case "/head-info":
             return .response(.text("\(request.methodName) \(request.target) \(request.header("x-test") ?? "-")"))
         default:
+            if path.hasPrefix("/mark/") {
+                let name = String(path.dropFirst("/mark/".count))
+                return .async { _ in
+                    marks.append(name)
+                    return .text("marked \(name)")
+                }
+            }
             if path.hasPrefix("/async/") {
                 let name = String(path.dropFirst("/async/".count))
                 let gate = gates[name]
