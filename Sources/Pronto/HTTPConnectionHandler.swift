@@ -298,7 +298,9 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             } else {
                 bodyHead = head
                 bodyHeadBytes = headBytes
-                body = context.channel.allocator.buffer(capacity: length)
+                // Grow with what arrives: a client announcing a large body and sending it
+                // slowly must not make every connection reserve the maximum up front.
+                body = context.channel.allocator.buffer(capacity: min(length, 64 * 1024))
                 var rest = input.readSlice(length: input.readableBytes)!
                 body.writeBuffer(&rest)
                 bodyMode = .contentLength(remaining: length - body.readableBytes)
