@@ -156,6 +156,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     func handlerRemoved(context: ChannelHandlerContext) {
         timer?.cancel()
         timer = nil
+        asyncWorker?.finish()
+        asyncWorker = nil
         self.context = nil
     }
 
