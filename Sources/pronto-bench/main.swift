@@ -1,4 +1,6 @@
 import ArgumentParser
+import Dispatch
+import Foundation
 import ProntoBench
 
 #if canImport(Glibc)
@@ -31,7 +33,7 @@ struct ProntoBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pronto-bench",
         abstract: "Pronto's toolbench: HTTP/1.1 load generator and TCP echo benchmark.",
-        subcommands: [Load.self, Echo.self, EchoServerCommand.self]
+        subcommands: [Load.self, Echo.self, EchoServerCommand.self, Suite.self, HTTPServerCommand.self]
     )
 }
 
@@ -211,6 +213,121 @@ struct EchoServerCommand: AsyncParsableCommand {
     func run() async throws {
         let server = try await EchoServer.start(host: host, port: port, threads: threads)
         writeOut("echo server listening on \(host):\(server.port)\n")
+        try await server.wait()
+    }
+}
+
+struct Suite: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Runs named scenarios against named servers from a config file; writes JSON, Markdown and SVG charts.",
+        discussion: """
+            Each server is built, started pinned to its CPU (taskset) on a free port, checked, then \
+            loaded with every scenario in turn (warm-up first) by `pronto-bench load` re-executed \
+            under `taskset -c generatorCPU`, and stopped by PID. Server CPU time per request comes \
+            from /proc/PID/stat.
+            """
+    )
+
+    @Option(help: "Suite config (JSON).")
+    var config = "Benchmarks/suite.json"
+
+    @Option(help: "Servers to run, comma-separated (default: all in the config).")
+    var servers: String?
+
+    @Option(help: "Scenarios to run, comma-separated (default: all in the config).")
+    var scenarios: String?
+
+    @Option(help: "Server the ratios divide by (default: the config's baseline, else the first server).")
+    var baseline: String?
+
+    @Option(help: "Folder for results.json, results.md, SCENARIO.svg and logs/.")
+    var out = "Benchmarks/results/suite"
+
+    @Option(help: "Multiplies every duration and the warm-up (e.g. 0.05 for CI).")
+    var durationScale = 1.0
+
+    @Flag(help: "Skip the servers' build commands (binaries must exist).")
+    var noBuild = false
+
+    @Flag(help: "Run the load in this process (not pinned) instead of re-executing pronto-bench load under taskset.")
+    var inProcess = false
+
+    @Option(help: "pronto-bench executable that runs the load (default: this one), e.g. a release build when the suite runs from a debug one.")
+    var generator: String?
+
+    static func list(_ text: String?) -> [String]? {
+        text.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+    }
+
+    func run() async throws {
+        let configuration: SuiteConfiguration
+        do {
+            configuration = try SuiteConfiguration.load(path: config)
+        } catch let error as SuiteError {
+            throw ValidationError(error.description)
+        }
+        var options = SuiteOptions()
+        options.servers = Self.list(servers)
+        options.scenarios = Self.list(scenarios)
+        options.baseline = baseline
+        options.durationScale = durationScale
+        options.build = !noBuild
+        options.configDirectory = (config as NSString).deletingLastPathComponent.isEmpty ? "." : (config as NSString).deletingLastPathComponent
+        options.logDirectory = (out as NSString).appendingPathComponent("logs")
+        options.generator = inProcess ? .inProcess : .subprocess(executable: generator ?? Self.selfExecutable())
+        options.log = { message in
+            FileHandle.standardError.write(Data("[suite] \(message)\n".utf8))
+        }
+
+        // Ctrl-C or SIGTERM: stop the servers (and generator) this run started, then exit.
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        let sources = [SIGINT, SIGTERM].map { (number: Int32) -> any DispatchSourceSignal in
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                SuiteRunner.terminateActiveProcesses()
+                Glibc.exit(128 + number)
+            }
+            source.resume()
+            return source
+        }
+        defer { sources.forEach { $0.cancel() } }
+
+        let results: SuiteResults
+        do {
+            results = try await SuiteRunner.run(configuration, options: options)
+        } catch let error as SuiteError {
+            throw ValidationError(error.description)
+        }
+        let paths = try SuiteRunner.write(results, to: out)
+        print(results.markdown())
+        options.log("wrote " + paths.joined(separator: ", "))
+    }
+
+    /// This executable's path (to re-execute `load`).
+    static func selfExecutable() -> String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+}
+
+struct HTTPServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "http-server",
+        abstract: "Minimal HTTP/1.1 server (/plaintext, /json, /hello/NAME) for smoke-testing the suite."
+    )
+
+    @Option(name: .long, help: "Address to bind.")
+    var host = "127.0.0.1"
+
+    @Option(name: .shortAndLong, help: "Port (0 picks a free one; the chosen port is printed).")
+    var port = 8080
+
+    @Option(name: .shortAndLong, help: "Event loop threads.")
+    var threads = 1
+
+    func run() async throws {
+        let server = try await BenchHTTPServer.start(host: host, port: port, threads: threads)
+        writeOut("http server listening on \(host):\(server.port)\n")
         try await server.wait()
     }
 }
