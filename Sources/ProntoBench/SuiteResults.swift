@@ -16,10 +16,12 @@ public struct SuiteResult: Codable, Equatable, Sendable {
     public var serverCPUPercent: Double?
     /// Set when the server could not be built or started, or the run failed.
     public var failure: String?
+    /// 1-based repeat this run was (with `--repeat N` > 1), nil otherwise.
+    public var run: Int?
 
     public init(server: String, scenario: String, requests: Int = 0, durationSeconds: Double = 0,
                 requestsPerSecond: Double = 0, latency: LatencySummary? = nil, errors: ErrorCounts = ErrorCounts(),
-                serverCPUMicrosPerRequest: Double? = nil, serverCPUPercent: Double? = nil, failure: String? = nil) {
+                serverCPUMicrosPerRequest: Double? = nil, serverCPUPercent: Double? = nil, failure: String? = nil, run: Int? = nil) {
         self.server = server
         self.scenario = scenario
         self.requests = requests
@@ -30,6 +32,7 @@ public struct SuiteResult: Codable, Equatable, Sendable {
         self.serverCPUMicrosPerRequest = serverCPUMicrosPerRequest
         self.serverCPUPercent = serverCPUPercent
         self.failure = failure
+        self.run = run
     }
 }
 
@@ -44,10 +47,27 @@ public struct SuiteResults: Codable, Equatable, Sendable {
     public var servers: [SuiteServer]
     /// The scenarios as run (durations already scaled).
     public var scenarios: [SuiteScenario]
+    /// Per server and scenario; with `--repeat N` > 1 the median run by req/s (all runs in `runs`).
     public var results: [SuiteResult]
+    /// `--repeat N` (nil: 1).
+    public var repeats: Int?
+    /// Every run, with its `run` index, when `repeats` > 1.
+    public var runs: [SuiteResult]?
+    /// `--compare REV`: the revision as given, and the commit it resolved to.
+    public var compare: String?
+    public var compareCommit: String?
+    /// REV's twins against the working tree's servers, per scenario.
+    public var comparisons: [SuiteComparison]?
 
     public init(timestamp: String, commit: String?, generator: String, durationScale: Double, warmupSeconds: Double,
-                baseline: String?, servers: [SuiteServer], scenarios: [SuiteScenario], results: [SuiteResult]) {
+                baseline: String?, servers: [SuiteServer], scenarios: [SuiteScenario], results: [SuiteResult],
+                repeats: Int? = nil, runs: [SuiteResult]? = nil, compare: String? = nil, compareCommit: String? = nil,
+                comparisons: [SuiteComparison]? = nil) {
+        self.repeats = repeats
+        self.runs = runs
+        self.compare = compare
+        self.compareCommit = compareCommit
+        self.comparisons = comparisons
         self.timestamp = timestamp
         self.commit = commit
         self.generator = generator
@@ -120,7 +140,46 @@ public struct SuiteResults: Codable, Equatable, Sendable {
         lines.append("")
         lines.append("Scenarios: " + scenarios.map { "`\($0.name)` \($0.summary), \(Format.decimal($0.duration, 1)) s" }.joined(separator: "; ") + ".")
         lines.append("Fixed-rate latency is measured from each request's scheduled send time (coordinated omission corrected).")
+        if let repeats, repeats > 1 {
+            lines.append("Each server and scenario ran \(repeats) times; the table shows the median run by req/s.")
+        }
+        if let compare, let comparisons {
+            lines.append("")
+            lines += comparisonMarkdown(rev: compare, comparisons)
+        }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `+3.2%`, `-0.4%`.
+    static func percent(_ change: Double) -> String {
+        (change >= 0 ? "+" : "") + Format.decimal(change * 100, 1) + "%"
+    }
+
+    /// The `--compare` section: REV vs the working tree, per scenario, with verdicts.
+    public func comparisonMarkdown(rev: String, _ comparisons: [SuiteComparison]) -> [String] {
+        var lines = ["## `\(rev)`" + (compareCommit.map { " (\($0))" } ?? "") + " vs the working tree" + (commit.map { " (\($0))" } ?? ""), ""]
+        guard !comparisons.isEmpty else {
+            return lines + ["No comparison: no scenario ran successfully on both sides."]
+        }
+        lines.append("| scenario | server | req/s tree | req/s \(rev) | change | noise | verdict | p99 tree | p99 \(rev) | change | noise | verdict |")
+        lines.append("| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |")
+        for c in comparisons {
+            let r = c.requestsPerSecond
+            var cells = [c.scenario, c.server, Format.grouped(Int(r.current.rounded())), Format.grouped(Int(r.other.rounded())),
+                         Self.percent(r.change), r.noise.map { "±" + Format.decimal($0 * 100, 1) + "%" } ?? "-", r.verdict.rawValue]
+            if let p = c.p99 {
+                cells += [Format.micros(UInt64(p.current.rounded())), Format.micros(UInt64(p.other.rounded())), Self.percent(p.change),
+                          p.noise.map { "±" + Format.decimal($0 * 100, 1) + "%" } ?? "-", p.verdict.rawValue]
+            } else {
+                cells += ["-", "-", "-", "-", "-"]
+            }
+            lines.append("| " + cells.joined(separator: " | ") + " |")
+        }
+        lines.append("")
+        lines.append("Change: REV's mean over its runs against the working tree's. Noise: the larger relative spread "
+            + "(max − min over mean) between either side's repeated runs; \"faster\"/\"slower\" only when the change exceeds it. "
+            + "Fixed-rate scenarios: read p99, req/s is the rate.")
+        return lines
     }
 
     private static func cell(_ text: String) -> String {

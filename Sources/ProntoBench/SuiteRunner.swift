@@ -32,6 +32,11 @@ public struct SuiteOptions: Sendable {
     public var configDirectory: String = "."
     /// Where server and build logs go (nil: a temporary folder).
     public var logDirectory: String?
+    /// `--compare REV`: build Pronto at REV in `<repo>/.build-compare/` and run a twin
+    /// `NAME@REV` of every server that runs the repository's `hello`.
+    public var compare: String?
+    /// `--repeat N`: runs of each server and scenario (nil: 2 with `compare`, else 1).
+    public var repeats: Int?
     /// Progress messages (to stderr in the CLI).
     public var log: @Sendable (String) -> Void = { _ in }
 
@@ -53,7 +58,7 @@ public enum SuiteRunner {
     public static func run(_ config: SuiteConfiguration, options: SuiteOptions) async throws -> SuiteResults {
         try config.validate()
         guard options.durationScale > 0 else { throw SuiteError.invalidConfig("--duration-scale", "must be positive") }
-        let servers = try select(config.servers, options.servers, kind: "server", name: \.name)
+        var servers = try select(config.servers, options.servers, kind: "server", name: \.name)
         var scenarios = try select(config.scenarios, options.scenarios, kind: "scenario", name: \.name)
         for i in scenarios.indices { scenarios[i].duration *= options.durationScale }
         let baseline: String
@@ -77,53 +82,122 @@ public enum SuiteRunner {
         case .subprocess: generatorText = "pronto-bench load" + (config.generatorCPU.map { " under taskset -c \($0)" } ?? "")
         }
 
-        var results: [SuiteResult] = []
+        let repeats = options.repeats ?? (options.compare == nil ? 1 : 2)
+        guard repeats >= 1 else { throw SuiteError.invalidConfig("--repeat", "must be at least 1") }
+
         var failed: [String: String] = [:]
+        var compareCommit: String?
+        var comparePaths: SuiteCompare.Paths?
+        defer {
+            if let comparePaths {
+                options.log("removing worktree \(comparePaths.worktree)")
+                _ = try? runShell(SuiteCompare.shellCommand(comparePaths.worktreeRemoveCommand), in: directory,
+                                  log: "\(logDirectory)/compare-worktree-remove.log")
+            }
+        }
+        if let rev = options.compare {
+            guard servers.contains(where: SuiteCompare.runsRepositoryHello) else {
+                throw SuiteError.invalidConfig("--compare", "none of the selected servers starts the repository's .build/release/hello")
+            }
+            let paths = SuiteCompare.Paths(repository: directory, rev: rev)
+            let twins = SuiteCompare.twins(of: servers, rev: rev, binary: paths.binary)
+            servers = SuiteCompare.interleave(servers, twins: twins, rev: rev)
+            let logPath = "\(logDirectory)/compare-\(SuiteCompare.fileSafe(rev))-build.log"
+            for command in paths.cleanupCommands {
+                _ = try runShell(SuiteCompare.shellCommand(command) + " 2>/dev/null", in: directory, log: logPath)
+            }
+            options.log("checking out \(rev): \(SuiteCompare.shellCommand(paths.worktreeAddCommand))")
+            var why: String?
+            if try runShell(SuiteCompare.shellCommand(paths.worktreeAddCommand), in: directory, log: logPath) != 0 {
+                why = "git worktree add \(rev) failed (log: \(logPath))"
+            } else {
+                comparePaths = paths
+                compareCommit = gitCommit(in: paths.worktree)
+                if options.build || !FileManager.default.isExecutableFile(atPath: paths.binary) {
+                    options.log("building \(rev) (\(compareCommit ?? "?")): \(SuiteCompare.shellCommand(paths.buildCommand))")
+                    let status = try runShell(SuiteCompare.shellCommand(paths.buildCommand), in: directory, log: logPath, append: true)
+                    if status != 0 { why = "build of \(rev) exited with status \(status) (log: \(logPath))" }
+                }
+            }
+            if let why { for twin in twins { failed[twin.name] = why } }
+        }
+
         if options.build {
             for server in servers {
                 guard let build = server.build else { continue }
                 options.log("building \(server.name): \(build)")
-                let logPath = "\(logDirectory)/\(server.name)-build.log"
+                let logPath = "\(logDirectory)/\(SuiteCompare.fileSafe(server.name))-build.log"
                 let status = try runShell(build, in: directory, log: logPath)
                 if status != 0 { failed[server.name] = "build exited with status \(status) (log: \(logPath))" }
             }
         }
 
+        var runs: [SuiteResult] = []
+        for index in 0..<repeats {
+            if repeats > 1 { options.log("run \(index + 1) of \(repeats)") }
+            let run = repeats > 1 ? index + 1 : nil
+            for server in SuiteCompare.runOrder(servers, rev: options.compare, repeatIndex: index) {
+                runs += await runServer(server, scenarios: scenarios, failure: failed[server.name], run: run, config: config,
+                                        directory: directory, logDirectory: logDirectory, warmup: warmup, options: options)
+            }
+        }
+
+        // One result per server and scenario: the median run by req/s (failed runs last).
+        var results: [SuiteResult] = []
         for server in servers {
-            if let why = failed[server.name] {
-                options.log("skipping \(server.name): \(why)")
-                results += scenarios.map { SuiteResult(server: server.name, scenario: $0.name, failure: why) }
-                continue
-            }
-            let running: RunningServer
-            do {
-                running = try await RunningServer.start(server, in: directory, logDirectory: logDirectory,
-                                                        readyPath: server.ready ?? scenarios[0].path,
-                                                        timeout: config.startupTimeoutSeconds ?? 30)
-            } catch {
-                options.log("\(server.name) failed to start: \(error)")
-                results += scenarios.map { SuiteResult(server: server.name, scenario: $0.name, failure: "\(error)") }
-                continue
-            }
-            options.log("\(server.name) listening on 127.0.0.1:\(running.port) (pid \(running.pid))")
             for scenario in scenarios {
-                do {
-                    let result = try await measure(scenario, on: running, warmup: warmup, generator: options.generator,
-                                                   generatorCPU: config.generatorCPU)
-                    options.log("\(server.name) \(scenario.name): \(Format.grouped(Int(result.requestsPerSecond.rounded()))) req/s, "
-                        + "p99 \(result.latency.map { Format.micros($0.p99) } ?? "-"), errors \(result.errors.total)")
-                    results.append(result)
-                } catch {
-                    options.log("\(server.name) \(scenario.name) failed: \(error)")
-                    results.append(SuiteResult(server: server.name, scenario: scenario.name, failure: "\(error)"))
-                }
+                let mine = runs.filter { $0.server == server.name && $0.scenario == scenario.name }
+                let ok = mine.filter { $0.failure == nil }.sorted { $0.requestsPerSecond < $1.requestsPerSecond }
+                if let median = ok.isEmpty ? mine.first : ok[(ok.count - 1) / 2] { results.append(median) }
             }
-            running.stop()
+        }
+        let comparisons = options.compare.map { SuiteCompare.comparisons(runs: runs, servers: servers, scenarios: scenarios, rev: $0) }
+        for c in comparisons ?? [] {
+            options.log("\(c.other) vs \(c.server) \(c.scenario): req/s \(SuiteResults.percent(c.requestsPerSecond.change)) "
+                + "(\(c.requestsPerSecond.verdict.rawValue)), p99 \(c.p99.map { SuiteResults.percent($0.change) + " (\($0.verdict.rawValue))" } ?? "-")")
         }
 
         return SuiteResults(timestamp: ISO8601DateFormatter().string(from: Date()), commit: gitCommit(in: directory),
                             generator: generatorText, durationScale: options.durationScale, warmupSeconds: warmup,
-                            baseline: baseline, servers: servers, scenarios: scenarios, results: results)
+                            baseline: baseline, servers: servers, scenarios: scenarios, results: results,
+                            repeats: repeats > 1 ? repeats : nil, runs: repeats > 1 ? runs : nil,
+                            compare: options.compare, compareCommit: compareCommit, comparisons: comparisons)
+    }
+
+    /// Starts one server, runs every scenario against it, stops it.
+    static func runServer(_ server: SuiteServer, scenarios: [SuiteScenario], failure: String?, run: Int?,
+                          config: SuiteConfiguration, directory: String, logDirectory: String, warmup: Double,
+                          options: SuiteOptions) async -> [SuiteResult] {
+        if let why = failure {
+            options.log("skipping \(server.name): \(why)")
+            return scenarios.map { SuiteResult(server: server.name, scenario: $0.name, failure: why, run: run) }
+        }
+        let running: RunningServer
+        do {
+            running = try await RunningServer.start(server, in: directory, logDirectory: logDirectory,
+                                                    readyPath: server.ready ?? scenarios[0].path,
+                                                    timeout: config.startupTimeoutSeconds ?? 30)
+        } catch {
+            options.log("\(server.name) failed to start: \(error)")
+            return scenarios.map { SuiteResult(server: server.name, scenario: $0.name, failure: "\(error)", run: run) }
+        }
+        options.log("\(server.name) listening on 127.0.0.1:\(running.port) (pid \(running.pid))")
+        var results: [SuiteResult] = []
+        for scenario in scenarios {
+            do {
+                var result = try await measure(scenario, on: running, warmup: warmup, generator: options.generator,
+                                               generatorCPU: config.generatorCPU)
+                result.run = run
+                options.log("\(server.name) \(scenario.name): \(Format.grouped(Int(result.requestsPerSecond.rounded()))) req/s, "
+                    + "p99 \(result.latency.map { Format.micros($0.p99) } ?? "-"), errors \(result.errors.total)")
+                results.append(result)
+            } catch {
+                options.log("\(server.name) \(scenario.name) failed: \(error)")
+                results.append(SuiteResult(server: server.name, scenario: scenario.name, failure: "\(error)", run: run))
+            }
+        }
+        running.stop()
+        return results
     }
 
     /// Writes `results.json`, `results.md` and one `SCENARIO.svg` per scenario; returns the paths.
@@ -230,9 +304,12 @@ public enum SuiteRunner {
     }
 
     /// Runs `/bin/sh -c command` in `directory`, output to `log`; returns the exit status.
-    static func runShell(_ command: String, in directory: String, log: String) throws -> Int32 {
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
+    static func runShell(_ command: String, in directory: String, log: String, append: Bool = false) throws -> Int32 {
+        if !append || !FileManager.default.fileExists(atPath: log) {
+            _ = FileManager.default.createFile(atPath: log, contents: nil)
+        }
         let output = FileHandle(forWritingAtPath: log)
+        _ = try? output?.seekToEnd()
         defer { try? output?.close() }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
@@ -305,7 +382,7 @@ final class RunningServer: Sendable {
                       timeout: Double) async throws -> RunningServer {
         let port = try SuiteRunner.freePort()
         let command = server.start.replacingOccurrences(of: "{port}", with: "\(port)")
-        let logPath = "\(logDirectory)/\(server.name).log"
+        let logPath = "\(logDirectory)/\(SuiteCompare.fileSafe(server.name)).log"
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let output = FileHandle(forWritingAtPath: logPath)
         let process = Process()

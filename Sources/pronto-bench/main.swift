@@ -255,6 +255,12 @@ struct Suite: AsyncParsableCommand {
     @Option(help: "pronto-bench executable that runs the load (default: this one), e.g. a release build when the suite runs from a debug one.")
     var generator: String?
 
+    @Option(help: ArgumentHelp("Also build Pronto at this git revision (in .build-compare/) and run a twin NAME@REV of each server that starts .build/release/hello; prints the change per scenario with a verdict against the noise between repeats.", valueName: "rev"))
+    var compare: String?
+
+    @Option(name: .customLong("repeat"), help: "Runs of each server and scenario (default 2 with --compare, else 1); their spread is the noise.")
+    var repeats: Int?
+
     static func list(_ text: String?) -> [String]? {
         text.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
     }
@@ -272,6 +278,9 @@ struct Suite: AsyncParsableCommand {
         options.baseline = baseline
         options.durationScale = durationScale
         options.build = !noBuild
+        options.compare = compare
+        if let repeats, repeats < 1 { throw ValidationError("--repeat must be at least 1") }
+        options.repeats = repeats
         options.configDirectory = (config as NSString).deletingLastPathComponent.isEmpty ? "." : (config as NSString).deletingLastPathComponent
         options.logDirectory = (out as NSString).appendingPathComponent("logs")
         options.generator = inProcess ? .inProcess : .subprocess(executable: generator ?? Self.selfExecutable())
