@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import Pronto
 import ProntoTesting
@@ -178,5 +179,3 @@ final class EventLog: Sendable {
         }
     }
 }
-
-import NIOConcurrencyHelpers

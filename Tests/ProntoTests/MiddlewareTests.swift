@@ -1,4 +1,5 @@
 import Logging
+import NIOConcurrencyHelpers
 import Pronto
 import ProntoTesting
 import Testing
@@ -95,5 +96,3 @@ struct CapturingLogHandler: LogHandler {
         records.append(message.description)
     }
 }
-
-import NIOConcurrencyHelpers

@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import NIOPosix
 import Pronto
 import ProntoTesting
 import Testing
@@ -109,5 +110,3 @@ enum RawClient {
         }
     }
 }
-
-import NIOPosix
