@@ -5,44 +5,9 @@ import NIOPosix
 /// framework: `/json` answers `{"message":"Hello, World!"}`, `/hello/NAME`
 /// `{"message":"Hello NAME"}`, anything else `Hello, World!`; keep-alive, pipelining
 /// (request heads found by their empty line, bodies are not supported). Not a peer to measure.
-public final class BenchHTTPServer: Sendable {
-    private let group: MultiThreadedEventLoopGroup
-    private let channel: Channel
-
-    public var port: Int { channel.localAddress?.port ?? 0 }
-
-    private init(group: MultiThreadedEventLoopGroup, channel: Channel) {
-        self.group = group
-        self.channel = channel
-    }
-
-    public static func start(host: String = "127.0.0.1", port: Int = 0, threads: Int = 1) async throws -> BenchHTTPServer {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
-        do {
-            let channel = try await ServerBootstrap(group: group)
-                .serverChannelOption(.backlog, value: 1024)
-                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
-                .childChannelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(BenchHTTPHandler())
-                    }
-                }
-                .bind(host: host, port: port).get()
-            return BenchHTTPServer(group: group, channel: channel)
-        } catch {
-            try? await group.shutdownGracefully()
-            throw error
-        }
-    }
-
-    public func wait() async throws {
-        try await channel.closeFuture.get()
-    }
-
-    public func shutdown() async throws {
-        try? await channel.close()
-        try await group.shutdownGracefully()
+public enum BenchHTTPServer {
+    public static func start(host: String = "127.0.0.1", port: Int = 0, threads: Int = 1) async throws -> ListeningServer {
+        try await ListeningServer.start(host: host, port: port, threads: threads) { BenchHTTPHandler() }
     }
 }
 
