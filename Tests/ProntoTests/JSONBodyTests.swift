@@ -41,3 +41,13 @@ struct JSONBodyTests {
         }
     }
 }
+
+@Suite("ByteBuffer.writeJSONString")
+struct WriteJSONStringTests {
+    @Test("escapes as Foundation does, quotes included")
+    func escapes() {
+        var buffer = ByteBuffer()
+        buffer.writeJSONString("a\"b\\c/d\n\u{1}é🙂")
+        #expect(String(buffer: buffer) == #""a\"b\\c\/d\n\u0001é🙂""#)
+    }
+}
