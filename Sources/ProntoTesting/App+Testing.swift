@@ -45,7 +45,8 @@ public struct TestClient: Sendable {
 
 extension App {
     /// Runs `body` with a client of this app: in-process (no socket) or live (a real server on
-    /// an ephemeral port). Startup hooks run before, shutdown hooks after.
+    /// an ephemeral port). Startup hooks run before, shutdown hooks after, while the test
+    /// server's event loops still run (as ``App/shutdown()`` runs them before its loops stop).
     ///
     /// ```swift
     /// try await app.test(.inProcess) { client in
@@ -56,15 +57,15 @@ extension App {
     public func test<T: Sendable>(_ mode: TestMode, _ body: (TestClient) async throws -> T) async throws -> T {
         try await runStartupHooks()
         let handler = try makeHandler()
-        do {
-            let result = try await withTestServer(mode, configuration: configuration, handler: handler) { server in
-                try await body(TestClient(server: server, connection: try await server.connect()))
+        return try await withTestServer(mode, configuration: configuration, handler: handler) { server in
+            do {
+                let result = try await body(TestClient(server: server, connection: try await server.connect()))
+                await shutdown()
+                return result
+            } catch {
+                await shutdown()
+                throw error
             }
-            await shutdown()
-            return result
-        } catch {
-            await shutdown()
-            throw error
         }
     }
 }

@@ -146,6 +146,30 @@ struct AppTests {
         #expect(events.entries == ["start", "stop"])
     }
 
+    @Test("shutdown hooks run while the server's event loops still run, so they can close clients bound to them")
+    func shutdownHooksStillHaveTheLoops() async throws {
+        var configuration = quietConfiguration()
+        configuration.target = .tcp(host: "127.0.0.1", port: 0)
+        configuration.eventLoopThreads = 1
+        let app = App(configuration: configuration, handlesSignals: false)
+        let loops = NIOLockedValueBox<[any EventLoop]>([])
+        let events = EventLog()
+        app.get("/loop") { request in
+            loops.withLockedValue { $0.append(request.eventLoop) }
+            return "ok"
+        }
+        app.onShutdown { _ in
+            let loop = try #require(loops.withLockedValue { $0.first })
+            // Fails with "EventLoop shut down" if the loops were stopped before the hooks.
+            try await loop.submit { events.append("hook ran on the server's loop") }.get()
+        }
+        let server = try await app.start()
+        let address = try #require(server.localAddress)
+        _ = try await RawClient.exchange(address: address, request: "GET /loop HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+        await app.shutdown()
+        #expect(events.entries == ["hook ran on the server's loop"])
+    }
+
     @Test("a live app serves over a socket and shuts down gracefully")
     func liveApp() async throws {
         var configuration = quietConfiguration()

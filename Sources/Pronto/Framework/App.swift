@@ -1,6 +1,7 @@
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
+import NIOPosix
 
 /// A web application: routes, middleware, lifecycle hooks, and the server that runs them.
 ///
@@ -33,6 +34,10 @@ public final class App: RouteBuilder, Sendable {
         var startupHooks: [@Sendable (App) async throws -> Void] = []
         var shutdownHooks: [@Sendable (App) async throws -> Void] = []
         var server: Server?
+        /// The server's event loops. The app owns them (not the server) so that shutdown
+        /// hooks still have them: a hook may close clients bound to these loops, such as
+        /// database connections that serve requests without a thread hop.
+        var eventLoopGroup: MultiThreadedEventLoopGroup?
         var shutdownHooksRan = false
     }
 
@@ -146,9 +151,20 @@ public final class App: RouteBuilder, Sendable {
     @discardableResult
     public func start() async throws -> Server {
         try await runStartupHooks()
-        let server = Server(configuration: configuration, handler: try makeHandler())
-        try await server.start()
-        state.withLockedValue { $0.server = server }
+        let handler = try makeHandler()
+        precondition(configuration.eventLoopThreads > 0, "ServerConfiguration.eventLoopThreads must be at least 1")
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoopThreads)
+        let server = Server(configuration: configuration, eventLoopGroup: group, handler: handler)
+        do {
+            try await server.start()
+        } catch {
+            await Self.shutdownGracefully(group)
+            throw error
+        }
+        state.withLockedValue { state in
+            state.server = server
+            state.eventLoopGroup = group
+        }
         return server
     }
 
@@ -163,10 +179,21 @@ public final class App: RouteBuilder, Sendable {
     public var server: Server? { state.withLockedValue { $0.server } }
 
     /// Stops serving gracefully (see ``Server/shutdown()``), then runs the shutdown hooks
+    /// (while the server's event loops still run), then stops the event loops
     /// (once, however often this is called). A hook's error is logged.
     public func shutdown() async {
         await server?.shutdown()
         await runShutdownHooks()
+        let group: MultiThreadedEventLoopGroup? = state.withLockedValue { state in
+            defer { state.eventLoopGroup = nil }
+            return state.eventLoopGroup
+        }
+        if let group { await Self.shutdownGracefully(group) }
+    }
+
+    private static func shutdownGracefully(_ group: MultiThreadedEventLoopGroup) async {
+        // From the global executor: a group cannot be shut down from one of its own loops.
+        await Task.detached { try? await group.shutdownGracefully() }.value
     }
 
     private func runShutdownHooks() async {
