@@ -116,40 +116,6 @@ func expectWorld(_ value: Any?, sourceLocation: SourceLocation = #_sourceLocatio
     }
 
     @Test(arguments: Backend.available)
-    func updatesAreVisibleOnALaterRead(backend: Backend) async throws {
-        try await withWorld(backend) { client, database in
-            let loop = MultiThreadedEventLoopGroup.singleton.next()
-            for target in ["/updates?queries=20", "/updates", "/updates?queries=abc", "/updates?queries=600"] {
-                let response = try await client.get(target)
-                #expect(response.status == 200, "\(target)")
-                let rows = try #require(try json(response) as? [Any]).map { try expectWorld($0) }
-                #expect(rows.count == QueryCount.parse(URLComponents(string: target)?.queryItems?.first?.value), "\(target)")
-                // What the response shows is what the table now holds.
-                let stored = try await database.worlds(ids: rows.map(\.id), on: loop)
-                #expect(stored == rows, "\(target)")
-            }
-        }
-    }
-
-    @Test(arguments: Backend.available)
-    func concurrentUpdatesNeitherFailNorDeadlock(backend: Backend) async throws {
-        try await withWorld(backend) { client, _ in
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for _ in 0..<4 {
-                    let connection = try await client.connect()
-                    group.addTask {
-                        for _ in 0..<5 {
-                            let response = try await connection.request("GET", "/updates?queries=50")
-                            #expect(response.status == 200, "\(response.bodyString)")
-                        }
-                    }
-                }
-                try await group.waitForAll()
-            }
-        }
-    }
-
-    @Test(arguments: Backend.available)
     func fortunesAreAllRowsPlusOneSortedAndEscaped(backend: Backend) async throws {
         try await withWorld(backend) { client, _ in
             let response = try await client.get("/fortunes")
@@ -187,6 +153,44 @@ func expectWorld(_ value: Any?, sourceLocation: SourceLocation = #_sourceLocatio
             #expect(wrongMethod.status == 405)
             let db = try await client.get("/db")
             #expect(db.status == 200)
+        }
+    }
+}
+
+/// The tests that write, one at a time: a concurrent writer would change the rows one
+/// test reads back.
+@Suite(.serialized) struct WorldUpdateTests {
+    @Test(arguments: Backend.available)
+    func updatesAreVisibleOnALaterRead(backend: Backend) async throws {
+        try await withWorld(backend) { client, database in
+            let loop = MultiThreadedEventLoopGroup.singleton.next()
+            for target in ["/updates?queries=20", "/updates", "/updates?queries=abc", "/updates?queries=600"] {
+                let response = try await client.get(target)
+                #expect(response.status == 200, "\(target)")
+                let rows = try #require(try json(response) as? [Any]).map { try expectWorld($0) }
+                #expect(rows.count == QueryCount.parse(URLComponents(string: target)?.queryItems?.first?.value), "\(target)")
+                // What the response shows is what the table now holds.
+                let stored = try await database.worlds(ids: rows.map(\.id), on: loop)
+                #expect(stored == rows, "\(target)")
+            }
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func concurrentUpdatesNeitherFailNorDeadlock(backend: Backend) async throws {
+        try await withWorld(backend) { client, _ in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<4 {
+                    let connection = try await client.connect()
+                    group.addTask {
+                        for _ in 0..<5 {
+                            let response = try await connection.request("GET", "/updates?queries=50")
+                            #expect(response.status == 200, "\(response.bodyString)")
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
         }
     }
 }
