@@ -95,6 +95,7 @@ public final class Server: Sendable {
         var bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: configuration.backlog)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelOption(ChannelOptions.socket(SocketOptionLevel(SOL_SOCKET), SO_REUSEPORT), value: configuration.reusePort ? 1 : 0)
             // Accept many connections per wake-up: a burst of clients is taken in one go.
             .serverChannelOption(.maxMessagesPerRead, value: 256)
             .childChannelOption(.maxMessagesPerRead, value: 16)

@@ -34,6 +34,10 @@ public struct ServerConfiguration: Sendable {
     public var shutdownGracePeriod: TimeAmount
     /// Pending connections the kernel queues before `accept`.
     public var backlog: Int32
+    /// Sets `SO_REUSEPORT` on the listening socket, so several processes (one per core,
+    /// each with one event loop) can listen on the same TCP port and the kernel spreads
+    /// new connections across them. See the Deployment guide.
+    public var reusePort: Bool
     public var logger: Logger
 
     public init(
@@ -45,6 +49,7 @@ public struct ServerConfiguration: Sendable {
         maxPipelinedRequests: Int = 128,
         shutdownGracePeriod: TimeAmount = .seconds(10),
         backlog: Int32 = 4096,
+        reusePort: Bool = false,
         logger: Logger = Logger(label: "pronto")
     ) {
         self.target = target
@@ -55,6 +60,7 @@ public struct ServerConfiguration: Sendable {
         self.maxPipelinedRequests = maxPipelinedRequests
         self.shutdownGracePeriod = shutdownGracePeriod
         self.backlog = backlog
+        self.reusePort = reusePort
         self.logger = logger
     }
 }

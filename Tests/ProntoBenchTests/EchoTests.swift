@@ -37,6 +37,8 @@ import Testing
         let report = try await EchoClient.run(c)
         try await server.shutdown()
         #expect(report.results[0].messages > 0)
-        #expect(report.results[0].durationSeconds < 1.5)
+        // It stops by itself: a bound loose enough for a loaded machine (a 0.2 s run once
+        // took 1.5 s beside two compilers), not a timing assertion.
+        #expect(report.results[0].durationSeconds < 10)
     }
 }

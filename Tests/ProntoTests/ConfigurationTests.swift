@@ -10,10 +10,11 @@ struct ConfigurationTests {
             "PRONTO_HOST": "0.0.0.0", "PRONTO_PORT": "9090", "PRONTO_THREADS": "3",
             "PRONTO_MAX_REQUEST_LINE": "100", "PRONTO_MAX_HEADER_SIZE": "200", "PRONTO_MAX_HEADERS": "7",
             "PRONTO_MAX_BODY": "300", "PRONTO_IDLE_TIMEOUT": "1.5", "PRONTO_REQUEST_TIMEOUT": "2",
-            "PRONTO_SHUTDOWN_GRACE": "3",
+            "PRONTO_SHUTDOWN_GRACE": "3", "PRONTO_REUSE_PORT": "1",
         ])
         #expect(configuration.target == .tcp(host: "0.0.0.0", port: 9090))
         #expect(configuration.eventLoopThreads == 3)
+        #expect(configuration.reusePort)
         #expect(configuration.limits == HTTPLimits(maxRequestLineLength: 100, maxHeaderSectionSize: 200, maxHeaderCount: 7, maxBodySize: 300))
         #expect(configuration.idleTimeout == .milliseconds(1500))
         #expect(configuration.requestHeadTimeout == .seconds(2))

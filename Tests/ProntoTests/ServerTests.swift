@@ -20,6 +20,37 @@ struct ServerTests {
         #expect(server.localAddress == nil)
     }
 
+    @Test("reusePort lets a second server listen on the same port; without it the bind fails")
+    func reusePort() async throws {
+        var configuration = quietConfiguration()
+        configuration.target = .tcp(host: "127.0.0.1", port: 0)
+        configuration.eventLoopThreads = 1
+        configuration.reusePort = true
+        let first = Server(configuration: configuration, handler: testHandler())
+        try await first.start()
+        let port = try #require(first.port)
+        configuration.target = .tcp(host: "127.0.0.1", port: port)
+
+        let second = Server(configuration: configuration, handler: testHandler())
+        try await second.start()
+        #expect(second.port == port)
+        // Both accept; connections keep being answered while either runs.
+        for _ in 0..<4 {
+            let response = try await RawClient.exchange(
+                address: try SocketAddress(ipAddress: "127.0.0.1", port: port),
+                request: "GET /plaintext HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
+            )
+            #expect(response.hasSuffix("Hello, World!"))
+        }
+        await second.shutdown()
+
+        configuration.reusePort = false
+        let refused = Server(configuration: configuration, handler: testHandler())
+        await #expect(throws: (any Error).self) { try await refused.start() }
+        await refused.shutdown()
+        await first.shutdown()
+    }
+
     @Test("listens on a UNIX domain socket")
     func unixSocket() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("pronto-\(UUID().uuidString.prefix(8)).sock").path

@@ -43,6 +43,7 @@ extension ServerConfiguration {
             configuration.target = .tcp(host: host, port: port)
         }
         if let threads = try integer("PRONTO_THREADS", 1...1024) { configuration.eventLoopThreads = threads }
+        if let value = try integer("PRONTO_REUSE_PORT", 0...1) { configuration.reusePort = value == 1 }
         var limits = configuration.limits
         if let value = try integer("PRONTO_MAX_REQUEST_LINE", 1...(1 << 20)) { limits.maxRequestLineLength = value }
         if let value = try integer("PRONTO_MAX_HEADER_SIZE", 1...(1 << 24)) { limits.maxHeaderSectionSize = value }

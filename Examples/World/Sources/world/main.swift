@@ -21,6 +21,7 @@ struct WorldCommand: AsyncParsableCommand {
     @Option(help: "TCP port (0 picks a free one).") var port = 8080
     @Option(help: "Listen on this UNIX domain socket path instead of TCP.") var unixSocket: String?
     @Option(help: "Event-loop threads (default: one per core).") var threads: Int?
+    @Flag(help: "SO_REUSEPORT: several world processes (one per core) can share the port.") var reusePort = false
     @Option(help: "PostgreSQL URL (default: $DATABASE_URL; none means SQLite).")
     var databaseURL: String?
     @Option(help: "SQLite file when there is no database URL (default: $WORLD_SQLITE_PATH, else a temp file deleted at exit).")
@@ -48,6 +49,7 @@ struct WorldCommand: AsyncParsableCommand {
             logger: logger
         )
         if let threads { configuration.eventLoopThreads = threads }
+        configuration.reusePort = reusePort
         let database = try await WorldDatabaseFactory.open(
             databaseURL: resolvedDatabaseURL,
             sqlitePath: sqlite ?? ProcessInfo.processInfo.environment["WORLD_SQLITE_PATH"], connectionsPerLoop: dbConnections, logger: logger
