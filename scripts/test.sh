@@ -2,7 +2,10 @@
 # The whole test suite, from a fresh clone on a fresh machine:
 #   1. installs what the tests need when missing (curl from Debian; requests, h11, httplint from PyPI),
 #   2. builds and runs every Swift test (wire format, engine in-process and over sockets),
-#   3. runs real clients (curl, Python requests, h11) and httplint against the hello example.
+#   3. runs real clients (curl, Python requests, h11) and httplint against the hello example,
+#   4. tests the World example against SQLite and against a throwaway PostgreSQL (installed
+#      with apt-get when missing, started on port 55433, stopped at exit), then starts it
+#      with no database configured and checks its six endpoints.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,3 +25,17 @@ swift test --skip-build
 echo "==> real clients against hello"
 swift build --product hello
 python3 scripts/client-compat.py "$(swift build --show-bin-path)/hello"
+
+echo "==> World example: tests against SQLite and PostgreSQL"
+WORLD=Examples/World
+PG_DIR="$WORLD/.postgres-test"
+PG_PORT=55433
+trap '"$WORLD/scripts/postgres.sh" stop --dir "$PG_DIR" || true' EXIT
+WORLD_TEST_DATABASE_URL=$("$WORLD/scripts/postgres.sh" reset --dir "$PG_DIR" --port "$PG_PORT" | tail -n 1 | sed 's/^DATABASE_URL=//')
+export WORLD_TEST_DATABASE_URL
+swift build --build-tests --package-path "$WORLD"
+swift test --skip-build --package-path "$WORLD"
+
+echo "==> World example: swift run with the embedded SQLite default"
+swift build --package-path "$WORLD" --product world
+python3 scripts/world-smoke.py "$(swift build --package-path "$WORLD" --show-bin-path)/world"

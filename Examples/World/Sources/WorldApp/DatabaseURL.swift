@@ -2,8 +2,8 @@ import Foundation
 import PostgresNIO
 
 /// `DATABASE_URL` parsing: `postgres://USER:PASSWORD@HOST:PORT/DATABASE`, or a UNIX socket
-/// with `postgres://USER:PASSWORD@/DATABASE?host=/socket/directory` (libpq's form: the
-/// socket is `DIRECTORY/.s.PGSQL.PORT`, port 5432 unless given).
+/// with `postgres://USER:PASSWORD@/DATABASE?host=/socket/directory&port=PORT` (libpq's
+/// form: the socket is `DIRECTORY/.s.PGSQL.PORT`, port 5432 unless given).
 public enum DatabaseURL {
     public struct Invalid: Error, CustomStringConvertible {
         public let url: String
@@ -22,8 +22,12 @@ public enum DatabaseURL {
         let database = String(components.path.drop(while: { $0 == "/" }))
         guard !database.isEmpty else { throw Invalid(url: text, why: "no database name") }
         let password = components.password
-        let port = components.port ?? 5432
-        if let socketDirectory = components.queryItems?.first(where: { $0.name == "host" })?.value, socketDirectory.hasPrefix("/") {
+        let query = components.queryItems ?? []
+        let queryPort = query.first(where: { $0.name == "port" })?.value
+        guard let port = components.port ?? (queryPort.map { Int($0) } ?? 5432), (1...65535).contains(port) else {
+            throw Invalid(url: text, why: "the port is not a number in 1...65535")
+        }
+        if let socketDirectory = query.first(where: { $0.name == "host" })?.value, socketDirectory.hasPrefix("/") {
             return PostgresConnection.Configuration(
                 unixSocketPath: "\(socketDirectory)/.s.PGSQL.\(port)", username: user, password: password, database: database
             )

@@ -90,7 +90,13 @@ final class PostgresLoopPool: Sendable {
                 id += 1
                 return id
             }
+            let logger = self.logger
             PostgresConnection.connect(on: eventLoop, configuration: configuration, id: id, logger: logger)
+                .always { result in
+                    if case .failure(let error) = result {
+                        logger.warning("cannot connect to PostgreSQL", metadata: ["error": "\(String(reflecting: error))"])
+                    }
+                }
                 .cascade(to: promise)
             let result = await Result(catching: { try await Self.awaitConnect(promise.futureResult) })
             let closeNow: PostgresConnection? = state.withLockedValue { state in
@@ -103,9 +109,6 @@ final class PostgresLoopPool: Sendable {
             if let closeNow {
                 try? await closeNow.close()
                 throw DatabaseUnavailable("the server is shutting down")
-            }
-            if case .failure(let error) = result {
-                logger.warning("cannot connect to PostgreSQL", metadata: ["error": "\(String(reflecting: error))"])
             }
             return try result.get()
         }

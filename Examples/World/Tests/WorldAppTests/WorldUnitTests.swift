@@ -60,11 +60,13 @@ import Testing
     @Test func unixSocketInLibpqForm() throws {
         let configuration = try DatabaseURL.configuration("postgresql://user:pw@/world?host=/tmp/pg&x=1")
         #expect(configuration.unixSocketPath == "/tmp/pg/.s.PGSQL.5432")
+        let withPort = try DatabaseURL.configuration("postgres://user:pw@/world?host=/tmp/pg&port=55432")
+        #expect(withPort.unixSocketPath == "/tmp/pg/.s.PGSQL.55432")
     }
 
     @Test(arguments: [
         ("mysql://u:p@h/db", "scheme"), ("postgres://h:1/db", "no user"), ("postgres://u:p@h:1/", "no database"),
-        ("postgres://u:p@/db", "no host"),
+        ("postgres://u:p@/db", "no host"), ("postgres://u:p@/db?host=/tmp&port=x", "port"),
     ])
     func invalidURLsSayWhy(url: String, why: String) {
         #expect {
