@@ -4,7 +4,7 @@
 #   2. builds and runs every Swift test (wire format, engine in-process and over sockets),
 #   3. runs real clients (curl, Python requests, h11) and httplint against the hello example,
 #   4. tests the World example against SQLite and against a throwaway PostgreSQL (installed
-#      with apt-get when missing, started on port 55433, stopped at exit), then starts it
+#      with apt-get when missing, started on port 15433, stopped at exit), then starts it
 #      with no database configured and checks its six endpoints.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,7 +29,7 @@ python3 scripts/client-compat.py "$(swift build --show-bin-path)/hello"
 echo "==> World example: tests against SQLite and PostgreSQL"
 WORLD=Examples/World
 PG_DIR="$WORLD/.postgres-test"
-PG_PORT=55433
+PG_PORT=15433
 trap '"$WORLD/scripts/postgres.sh" stop --dir "$PG_DIR" || true' EXIT
 WORLD_TEST_DATABASE_URL=$("$WORLD/scripts/postgres.sh" reset --dir "$PG_DIR" --port "$PG_PORT" | tail -n 1 | sed 's/^DATABASE_URL=//')
 export WORLD_TEST_DATABASE_URL

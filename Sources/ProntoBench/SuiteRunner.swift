@@ -387,7 +387,10 @@ final class RunningServer: Sendable {
         let output = FileHandle(forWritingAtPath: logPath)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "exec " + (server.cpu.map { "taskset -c \($0) " } ?? "") + command]
+        // The suite ignores SIGINT and SIGTERM (its own handler stops the servers), and an
+        // ignored signal stays ignored across exec: reset them, or a server that is a
+        // shell script could neither trap SIGTERM nor die of it.
+        process.arguments = ["-c", "exec env --default-signal=INT,TERM " + (server.cpu.map { "taskset -c \($0) " } ?? "") + command]
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.standardOutput = output
         process.standardError = output

@@ -5,7 +5,7 @@
 #   Examples/World/Benchmarks/run.sh [pronto-bench suite options...]
 #   e.g. run.sh --servers pronto,hummingbird --scenarios db,fortunes --duration-scale 0.5
 #
-# It starts a throwaway PostgreSQL (scripts/postgres.sh, port 55434) pinned to CPU 1,
+# It starts a throwaway PostgreSQL (scripts/postgres.sh, port 15434) pinned to CPU 1,
 # beside the load generator, resets TechEmpower's data, and runs `pronto-bench suite`
 # with suite.json: each server pinned to CPU 0 and run alone. PostgreSQL is stopped at
 # exit. Results go to Examples/World/Benchmarks/results/ (results.md, results.json, SVGs).
@@ -14,7 +14,7 @@ cd "$(dirname "$0")/../../.."
 
 WORLD=Examples/World
 PG_DIR="$WORLD/.postgres-bench"
-PG_PORT=55434
+PG_PORT=15434
 
 command -v taskset >/dev/null || { echo "run.sh: taskset (util-linux) is required" >&2; exit 1; }
 trap '"$WORLD/scripts/postgres.sh" stop --dir "$PG_DIR" || true' EXIT

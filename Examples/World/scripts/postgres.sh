@@ -7,7 +7,7 @@
 #   postgres.sh reset [--dir DIR] [--port PORT] [--auth md5|trust]
 #
 # The cluster lives in DIR/data (default Examples/World/.postgres), listens on
-# 127.0.0.1:PORT (default 55432) and on a UNIX socket in DIR, and logs to
+# 127.0.0.1:PORT (default 15432) and on a UNIX socket in DIR, and logs to
 # DIR/postgres.log. It holds TechEmpower's database: role benchmarkdbuser
 # (password benchmarkdbpass) owning database hello_world, loaded from
 # world.sql beside this script.
@@ -29,7 +29,8 @@ DB_NAME=hello_world
 SUPERUSER=postgres
 
 DIR="$REPO_ROOT/Examples/World/.postgres"
-PORT=55432
+# Below the kernel's ephemeral range (32768-60999), so no outgoing connection holds it.
+PORT=15432
 AUTH=md5
 
 log() { echo "postgres.sh: $*" >&2; }
@@ -47,7 +48,7 @@ commands:
   reset [--dir DIR] [--port PORT] [--auth md5|trust]
                       start if needed, reload world.sql (fresh tables), print DATABASE_URL
 
-defaults: --dir $REPO_ROOT/Examples/World/.postgres --port 55432 --auth md5
+defaults: --dir $REPO_ROOT/Examples/World/.postgres --port 15432 --auth md5
 EOF
 }
 

@@ -9,7 +9,7 @@
 -- cluster; `postgres.sh reset` loads it again before a benchmark.
 --
 -- Load it as the owner of the tables, e.g.
---   psql -v ON_ERROR_STOP=1 -f world.sql postgres://benchmarkdbuser:benchmarkdbpass@127.0.0.1:55432/hello_world
+--   psql -v ON_ERROR_STOP=1 -f world.sql postgres://benchmarkdbuser:benchmarkdbpass@127.0.0.1:15432/hello_world
 
 -- The fortunes hold em dashes and Japanese: read this file as UTF-8 whatever
 -- the client's locale says.

@@ -11,7 +11,7 @@ struct WorldCommand: AsyncParsableCommand {
         abstract: "TechEmpower's six tests on Pronto: /plaintext /json /db /queries /updates /fortunes.",
         discussion: """
             PostgreSQL when DATABASE_URL (or --database-url) is set, e.g. \
-            postgres://benchmarkdbuser:benchmarkdbpass@127.0.0.1:55432/hello_world; \
+            postgres://benchmarkdbuser:benchmarkdbpass@127.0.0.1:15432/hello_world; \
             otherwise an embedded SQLite database, created and seeded in a temp file \
             (or at --sqlite PATH, kept between runs).
             """
