@@ -9,6 +9,7 @@
 # beside the load generator, resets TechEmpower's data, and runs `pronto-bench suite`
 # with suite.json: each server pinned to CPU 0 and run alone. PostgreSQL is stopped at
 # exit. Results go to Examples/World/Benchmarks/results/ (results.md, results.json, SVGs).
+# DB_SOCKET=1 connects every server to PostgreSQL over its UNIX socket instead of TCP.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 
@@ -22,6 +23,9 @@ trap '"$WORLD/scripts/postgres.sh" stop --dir "$PG_DIR" || true' EXIT
 "$WORLD/scripts/postgres.sh" stop --dir "$PG_DIR" >/dev/null 2>&1 || true
 taskset -c 1 "$WORLD/scripts/postgres.sh" start --dir "$PG_DIR" --port "$PG_PORT" >/dev/null
 DATABASE_URL=$("$WORLD/scripts/postgres.sh" reset --dir "$PG_DIR" --port "$PG_PORT" | tail -n 1 | sed 's/^DATABASE_URL=//')
+if [[ "${DB_SOCKET:-0}" == 1 ]]; then
+    DATABASE_URL="postgres://benchmarkdbuser:benchmarkdbpass@/hello_world?host=$(cd "$PG_DIR" && pwd)&port=$PG_PORT"
+fi
 export DATABASE_URL
 
 nice -n 10 swift build -c release --product pronto-bench

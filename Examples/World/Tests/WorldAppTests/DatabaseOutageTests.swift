@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import NIOCore
 import NIOPosix
 import PostgresNIO
@@ -6,6 +7,13 @@ import Pronto
 import ProntoTesting
 import Testing
 @testable import WorldApp
+
+/// A logger for tests that provoke errors on purpose: the expected warnings stay out of the output.
+func quietLogger() -> Logger {
+    var logger = Logger(label: "world-test")
+    logger.logLevel = .critical
+    return logger
+}
 
 @Suite struct DatabaseOutageTests {
     /// A port with nothing listening: bound, then closed.
@@ -20,7 +28,7 @@ import Testing
     @Test func unreachablePostgreSQLIsA503AndTheServerGoesOn() async throws {
         let port = try await Self.closedPort()
         let configuration = try DatabaseURL.configuration("postgres://u:p@127.0.0.1:\(port)/world")
-        let database = PostgresWorldDatabase(configuration: configuration, connectionsPerLoop: 2, logger: .init(label: "t"))
+        let database = PostgresWorldDatabase(configuration: configuration, connectionsPerLoop: 2, logger: quietLogger())
         let app = WorldRoutes.make(configuration: testConfiguration(), database: database)
         try await app.test(.live) { client in
             for target in ["/db", "/queries?queries=5", "/updates?queries=5", "/fortunes"] {
@@ -45,7 +53,7 @@ import Testing
         let viaProxy = PostgresConnection.Configuration(
             host: "127.0.0.1", port: proxy.port, username: real.username, password: real.password, database: real.database, tls: .disable
         )
-        let database = PostgresWorldDatabase(configuration: viaProxy, connectionsPerLoop: 2, logger: .init(label: "t"))
+        let database = PostgresWorldDatabase(configuration: viaProxy, connectionsPerLoop: 2, logger: quietLogger())
         let app = WorldRoutes.make(configuration: testConfiguration(), database: database)
         try await app.test(.live) { client in
             #expect(try await client.get("/db").status == 200)
@@ -70,7 +78,7 @@ import Testing
     @Test(.enabled(if: Backend.postgresURL != nil, "needs WORLD_TEST_DATABASE_URL"))
     func queriesRunOnTheRequestsOwnEventLoop() async throws {
         let url = try #require(Backend.postgresURL)
-        let database = PostgresWorldDatabase(configuration: try DatabaseURL.configuration(url), connectionsPerLoop: 3, logger: .init(label: "t"))
+        let database = PostgresWorldDatabase(configuration: try DatabaseURL.configuration(url), connectionsPerLoop: 3, logger: quietLogger())
         let app = WorldRoutes.make(configuration: testConfiguration(), database: database)
         app.get("/probe") { request async throws -> String in
             _ = try await database.worlds(ids: [1, 2, 3], on: request.eventLoop)

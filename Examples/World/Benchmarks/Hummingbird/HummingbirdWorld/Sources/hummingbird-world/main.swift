@@ -61,16 +61,28 @@ struct Options {
     }
 }
 
-/// `postgres://USER:PASSWORD@HOST:PORT/DATABASE`, TLS disabled.
+/// `postgres://USER:PASSWORD@HOST:PORT/DATABASE`, TLS disabled, or a UNIX socket in
+/// libpq's form `postgres://USER:PASSWORD@/DATABASE?host=/socket/dir&port=PORT`.
 func postgresConfiguration(_ url: String) -> PostgresClient.Configuration? {
     guard let components = URLComponents(string: url),
           components.scheme == "postgres" || components.scheme == "postgresql",
-          let user = components.user, let host = components.host, !host.isEmpty
+          let user = components.user
     else { return nil }
     let database = String(components.path.drop(while: { $0 == "/" }))
+    let query = components.queryItems ?? []
+    let port = components.port ?? query.first(where: { $0.name == "port" })?.value.flatMap { Int($0) } ?? 5432
+    if let directory = query.first(where: { $0.name == "host" })?.value, directory.hasPrefix("/") {
+        return PostgresClient.Configuration(
+            unixSocketPath: "\(directory)/.s.PGSQL.\(port)",
+            username: user,
+            password: components.password,
+            database: database.isEmpty ? nil : database
+        )
+    }
+    guard let host = components.host, !host.isEmpty else { return nil }
     return PostgresClient.Configuration(
         host: host,
-        port: components.port ?? 5432,
+        port: port,
         username: user,
         password: components.password,
         database: database.isEmpty ? nil : database,
