@@ -50,8 +50,7 @@ public final class Server: Sendable {
             group = eventLoopGroup
             ownsGroup = false
         } else {
-            precondition(configuration.eventLoopThreads > 0, "ServerConfiguration.eventLoopThreads must be at least 1")
-            group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoopThreads)
+            group = ServerEventLoops.make(for: configuration)
             ownsGroup = true
         }
         var loops: [ObjectIdentifier: LoopResources] = [:]
@@ -183,9 +182,7 @@ public final class Server: Sendable {
 
     private func shutdownGroup() async {
         guard ownsGroup else { return }
-        // From the global executor: a group cannot be shut down from one of its own loops.
-        let group = self.group
-        await Task.detached { try? await group.shutdownGracefully() }.value
+        await ServerEventLoops.shutdown(group)
     }
 
     /// Waits until a shutdown (by ``shutdown()`` or a signal) has completed.

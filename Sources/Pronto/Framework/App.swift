@@ -152,13 +152,12 @@ public final class App: RouteBuilder, Sendable {
     public func start() async throws -> Server {
         try await runStartupHooks()
         let handler = try makeHandler()
-        precondition(configuration.eventLoopThreads > 0, "ServerConfiguration.eventLoopThreads must be at least 1")
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoopThreads)
+        let group = ServerEventLoops.make(for: configuration)
         let server = Server(configuration: configuration, eventLoopGroup: group, handler: handler)
         do {
             try await server.start()
         } catch {
-            await Self.shutdownGracefully(group)
+            await ServerEventLoops.shutdown(group)
             throw error
         }
         state.withLockedValue { state in
@@ -188,12 +187,7 @@ public final class App: RouteBuilder, Sendable {
             defer { state.eventLoopGroup = nil }
             return state.eventLoopGroup
         }
-        if let group { await Self.shutdownGracefully(group) }
-    }
-
-    private static func shutdownGracefully(_ group: MultiThreadedEventLoopGroup) async {
-        // From the global executor: a group cannot be shut down from one of its own loops.
-        await Task.detached { try? await group.shutdownGracefully() }.value
+        if let group { await ServerEventLoops.shutdown(group) }
     }
 
     private func runShutdownHooks() async {
