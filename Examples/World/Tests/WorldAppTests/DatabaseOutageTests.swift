@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import NIOCore
 import NIOPosix
 import PostgresNIO
@@ -7,13 +6,6 @@ import Pronto
 import ProntoTesting
 import Testing
 @testable import WorldApp
-
-/// A logger for tests that provoke errors on purpose: the expected warnings stay out of the output.
-func quietLogger() -> Logger {
-    var logger = Logger(label: "world-test")
-    logger.logLevel = .critical
-    return logger
-}
 
 @Suite struct DatabaseOutageTests {
     /// A port with nothing listening: bound, then closed.

@@ -33,10 +33,16 @@ enum Backend: String, CaseIterable, CustomStringConvertible, Sendable {
     }
 }
 
-func testConfiguration() -> ServerConfiguration {
+/// A logger for the server under test and for tests that provoke errors on purpose: the
+/// expected warnings stay out of the output.
+func quietLogger() -> Logger {
     var logger = Logger(label: "world-test")
     logger.logLevel = .critical
-    return ServerConfiguration(target: .tcp(host: "127.0.0.1", port: 0), logger: logger)
+    return logger
+}
+
+func testConfiguration() -> ServerConfiguration {
+    ServerConfiguration(target: .tcp(host: "127.0.0.1", port: 0), logger: quietLogger())
 }
 
 /// Runs `body` against the World app on a live server backed by `backend`.
