@@ -5,17 +5,17 @@ without complaint, and httplint finds no error in its responses.
 Usage: client-compat.py PATH_TO_HELLO_BINARY
 Starts hello on an ephemeral port on 127.0.0.1, runs every check, stops it (by PID).
 """
-import os
 import re
 import socket
 import subprocess
 import sys
-import time
 
 import h11
 import httplint
 import requests
 from httplint.note import levels
+
+import serverprocess
 
 results = []
 
@@ -30,29 +30,13 @@ def check(name, fn):
         print(f"FAIL {name}: {error!r}")
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_hello(binary):
-    port = free_port()
-    process = subprocess.Popen(
+    port = serverprocess.free_port()
+    process = serverprocess.start(
         [binary, "--host", "127.0.0.1", "--port", str(port), "--threads", "1", "--log-level", "warning"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        port, "hello", stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return process, port
-        except OSError:
-            if process.poll() is not None:
-                raise SystemExit(f"hello exited: {process.stderr.read().decode()}")
-            time.sleep(0.05)
-    process.kill()
-    raise SystemExit("hello did not start listening within 20 s")
+    return process, port
 
 
 def main():
@@ -62,12 +46,7 @@ def main():
     try:
         run_checks(base, port)
     finally:
-        process.terminate()
-        try:
-            code = process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            code = "killed"
+        code = serverprocess.stop(process)
     check("hello exits cleanly on SIGTERM", lambda: assert_equal(code, 0))
     failed = [r for r in results if r[1] is not None]
     print(f"{len(results) - len(failed)} passed, {len(failed)} failed")

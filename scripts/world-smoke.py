@@ -6,18 +6,10 @@ Usage: world-smoke.py PATH/TO/world
 """
 import json
 import os
-import signal
-import socket
-import subprocess
 import sys
-import time
 import urllib.request
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+import serverprocess
 
 
 def get(port, path):
@@ -27,21 +19,11 @@ def get(port, path):
 
 def main():
     binary = sys.argv[1]
-    port = free_port()
+    port = serverprocess.free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "WORLD_SQLITE_PATH")}
-    server = subprocess.Popen([binary, "--port", str(port), "--threads", "1"], env=env)
+    server = serverprocess.start([binary, "--port", str(port), "--threads", "1"], port, "world", timeout=30, env=env)
     failures = []
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                get(port, "/plaintext")
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit("world did not start listening within 30 s")
-                time.sleep(0.1)
-
         def check(path, predicate, what):
             status, content_type, body = get(port, path)
             ok = status == 200 and predicate(content_type, body)
@@ -60,14 +42,8 @@ def main():
         check("/fortunes", lambda t, b: t == "text/html; charset=utf-8" and b.count("<tr>") == 14
               and "&lt;script&gt;" in b and "Additional fortune added at request time." in b, "13 fortunes, escaped")
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            code = server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            failures.append("world did not exit within 15 s of SIGTERM")
-            code = None
-        if code not in (0, None):
+        code = serverprocess.stop(server)
+        if code != 0:
             failures.append(f"world exited with status {code} on SIGTERM")
     if failures:
         print("\n".join(failures), file=sys.stderr)
