@@ -25,13 +25,13 @@ final class AsyncHandlerWorkers: @unchecked Sendable {
     private let executor: EventLoopTaskExecutor
     private let logger: Logger
     /// Called on the loop with each finished response.
-    private let complete: (UInt64, Response) -> Void
+    private let complete: (UInt64, Response, Request) -> Void
 
     /// Parked workers, waiting for a job (nil ends them).
     @exclusivity(unchecked) private var idle: [UnsafeContinuation<Job?, Never>] = []
     @exclusivity(unchecked) private var finished = false
 
-    init(loop: any EventLoop, executor: EventLoopTaskExecutor, logger: Logger, complete: @escaping (UInt64, Response) -> Void) {
+    init(loop: any EventLoop, executor: EventLoopTaskExecutor, logger: Logger, complete: @escaping (UInt64, Response, Request) -> Void) {
         self.loop = loop
         self.executor = executor
         self.logger = logger
@@ -64,7 +64,7 @@ final class AsyncHandlerWorkers: @unchecked Sendable {
             var job: Job? = first
             while let current = job {
                 let response = await Self.run(current, logger: self.logger)
-                self.deliver(current.sequence, response)
+                self.deliver(current.sequence, response, current.request)
                 job = await self.park()
             }
         }
@@ -79,13 +79,13 @@ final class AsyncHandlerWorkers: @unchecked Sendable {
     }
 
     /// Hands a response to the connection, on the loop.
-    private func deliver(_ sequence: UInt64, _ response: Response) {
+    private func deliver(_ sequence: UInt64, _ response: Response, _ request: Request) {
         if loop.inEventLoop {
-            complete(sequence, response)
+            complete(sequence, response, request)
         } else {
             // Only if an await left the loop's executor (an actor-isolated handler): come back.
             let complete = NIOLoopBound(self.complete, eventLoop: loop)
-            loop.execute { complete.value(sequence, response) }
+            loop.execute { complete.value(sequence, response, request) }
         }
     }
 

@@ -44,6 +44,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         let isHead: Bool
         let keepAlive: Bool
         let http1_0: Bool
+        /// The request answered, to name it in the log if its response cannot be sent.
+        var request: Request? = nil
     }
 
     private enum BodyMode {
@@ -94,6 +96,10 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     @exclusivity(unchecked) private var readPending = false
     @exclusivity(unchecked) private var sentContinue = false
     @exclusivity(unchecked) private var flushScheduled = false
+    @exclusivity(unchecked) private var isProcessingInput = false
+    @exclusivity(unchecked) private var isWriting = false
+    /// A resume asked for while busy (see `isBusy`), done when the outer call returns.
+    @exclusivity(unchecked) private var resumeDeferred = false
     /// Runs this connection's async handlers (created at the first one).
     @exclusivity(unchecked) private var asyncWorker: AsyncHandlerWorkers?
 
@@ -216,6 +222,12 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         context.fireChannelWritabilityChanged()
     }
 
+    /// True while this handler is inside `processInput` or a write. NIO calls back inside a
+    /// write (writability changes, a failed write closing the channel), so those callbacks
+    /// must not re-enter the input loop: `output` is not yet cleared, and a nested
+    /// `processInput` would append to it and write it again.
+    private var isBusy: Bool { isProcessingInput || isWriting }
+
     /// Output buffered in one batch before it is written early (see `processInput`).
     static let outputHighWaterMark = 256 * 1024
 
@@ -229,6 +241,11 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     private func resumeIfPossible() {
+        if isBusy {
+            // Resumed by the outermost `processInput` or `flush` when it returns.
+            resumeDeferred = true
+            return
+        }
         guard !closing, !shouldPauseReading else { return }
         if input.readableBytes > 0 {
             processInput()
@@ -242,6 +259,20 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     /// Takes every complete request out of `input`, as long as the pipeline has room.
     private func processInput() {
+        precondition(!isProcessingInput, "HTTPConnectionHandler: processInput re-entered")
+        isProcessingInput = true
+        takeRequests()
+        isProcessingInput = false
+        resumeIfDeferred()
+    }
+
+    private func resumeIfDeferred() {
+        guard resumeDeferred, !isBusy else { return }
+        resumeDeferred = false
+        resumeIfPossible()
+    }
+
+    private func takeRequests() {
         while acceptingRequests, pending.count < settings.maxPipelinedRequests {
             // Big responses: write what the batch holds so far instead of buffering it all,
             // and stop taking requests while the socket cannot keep up (resumed by
@@ -379,10 +410,11 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         switch consume result {  // no copy of the response (4 retains otherwise)
         case .response(let response):
             if pending.isEmpty {
-                encode(response, slot)
+                encode(response, slot, request)
             } else {
                 var slot = slot
                 slot.response = response
+                slot.request = request
                 pending.append(slot)
             }
         case .async(let respond):
@@ -399,20 +431,22 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     private func runAsync(_ respond: @escaping @Sendable (Request) async throws -> Response, _ request: Request, _ sequence: UInt64) {
         if asyncWorker == nil {
             let this = NIOLoopBound(self, eventLoop: context.eventLoop)
-            asyncWorker = AsyncHandlerWorkers(loop: context.eventLoop, executor: resources.executor, logger: logger) { sequence, response in
-                this.value.complete(sequence, response)
+            asyncWorker = AsyncHandlerWorkers(loop: context.eventLoop, executor: resources.executor, logger: logger) { sequence, response, request in
+                this.value.complete(sequence, response, request)
             }
         }
         asyncWorker!.submit(AsyncHandlerWorkers.Job(respond: respond, request: request, sequence: sequence))
     }
 
     /// An async handler finished: store its response and write every response now in order.
-    private func complete(_ sequence: UInt64, _ response: Response) {
+    private func complete(_ sequence: UInt64, _ response: Response, _ request: Request) {
         guard context != nil, sequence >= headSequence else { return }
         if !inReadBatch { resources.dateCache.refresh() }
         let index = Int(sequence &- headSequence)
         guard index < pending.count else { return }
-        pending[pending.index(pending.startIndex, offsetBy: index)].response = response
+        let slot = pending.index(pending.startIndex, offsetBy: index)
+        pending[slot].response = response
+        pending[slot].request = request
         drainReady()
         if !inReadBatch { scheduleFlush() }
     }
@@ -433,7 +467,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         while let first = pending.first, let response = first.response {
             pending.removeFirst()
             headSequence &+= 1
-            encode(response, first)
+            encode(response, first, first.request)
         }
         if pending.isEmpty, isReadingBody { sendContinueIfExpected() }
         if quiescing, pending.isEmpty { finishQuiescing() }
@@ -456,7 +490,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     /// Encodes one response at the end of `output`. Hot path: the response's parts are
     /// passed to the encoder borrowed (no copies, so no retain/release per field).
-    private func encode(_ response: Response, _ slot: Pending) {
+    private func encode(_ response: Response, _ slot: Pending, _ request: Request?) {
         let allowsBody = response.status.allowsBody
         var length = 0
         var usesScratch = false
@@ -469,7 +503,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
                 do {
                     try response.body.write(into: &scratch)
                 } catch {
-                    return encodeInternalError(error, slot)
+                    return encodeInternalError(error, slot, request)
                 }
                 length = scratch.readableBytes
                 usesScratch = true
@@ -487,7 +521,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
                 framing: framing, close: close, keepAlive: keepAlive, date: date
             )
         } catch {
-            return encodeInternalError(error, slot)
+            return encodeInternalError(error, slot, request)
         }
         let headStart = output.writerIndex
         output.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { out in
@@ -500,12 +534,21 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             if usesScratch {
                 output.writeBuffer(&scratch)
             } else {
+                let bodyStart = output.writerIndex
                 do {
                     try response.body.write(into: &output)
                 } catch {
                     // A writer of known length that threw: drop its head and partial body.
                     output.moveWriterIndex(to: headStart)
-                    return encodeInternalError(error, slot)
+                    return encodeInternalError(error, slot, request)
+                }
+                // The head announced `length` bytes: any other count would make the client
+                // read the next response from the wrong place. Nothing of this response has
+                // left yet, so it becomes a 500.
+                let written = output.writerIndex - bodyStart
+                if written != length {
+                    output.moveWriterIndex(to: headStart)
+                    return encodeInternalError(BodyLengthMismatch(declared: length, written: written), slot, request)
                 }
             }
         }
@@ -514,9 +557,11 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     /// Answers `slot` with a 500 instead of a response that cannot be sent (an invalid
     /// header, a body writer that threw); the reason goes to the log.
-    private func encodeInternalError(_ error: any Error, _ slot: Pending) {
-        logger.error("invalid response", metadata: ["error": "\(error)"])
-        encode(Self.internalServerError, Pending(response: nil, isHead: slot.isHead, keepAlive: slot.keepAlive, http1_0: slot.http1_0))
+    private func encodeInternalError(_ error: any Error, _ slot: Pending, _ request: Request?) {
+        logger.error("invalid response", metadata: [
+            "error": "\(error)", "request": "\(request.map { "\($0.methodName) \($0.target)" } ?? "-")",
+        ])
+        encode(Self.internalServerError, Pending(response: nil, isHead: slot.isHead, keepAlive: slot.keepAlive, http1_0: slot.http1_0), nil)
     }
 
     private static let internalServerError = Response(
@@ -532,7 +577,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             status: HTTPStatus(code: error.status), contentType: "text/plain; charset=utf-8", body: .string(error.reason + "\n")
         )
         let slot = Pending(response: response, isHead: false, keepAlive: false, http1_0: false)
-        if pending.isEmpty { encode(response, slot) } else { pending.append(slot) }
+        if pending.isEmpty { encode(response, slot, nil) } else { pending.append(slot) }
         if !inReadBatch { flush() }
     }
 
@@ -544,15 +589,20 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             if closeAfterWrite, pending.isEmpty {
                 closing = true
                 let promise = context.eventLoop.makePromise(of: Void.self)
+                isWriting = true
                 context.writeAndFlush(wrapOutboundOut(output), promise: promise)
                 output.clear()
+                isWriting = false
                 promise.futureResult.assumeIsolated().whenComplete { _ in self.closeGracefully() }
                 return
             }
+            isWriting = true
             context.writeAndFlush(wrapOutboundOut(output), promise: nil)
             // NIO has written it (or queued a reference); clearing reuses the storage when
             // the write completed, and is copy-on-write safe when it did not.
             output.clear()
+            isWriting = false
+            resumeIfDeferred()
         } else if closeAfterWrite, pending.isEmpty {
             closing = true
             closeGracefully()
@@ -640,7 +690,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         bodyMode = .none
         let response = Response(status: .requestTimeout, contentType: "text/plain; charset=utf-8", body: .string("request not received in time\n"))
         let slot = Pending(response: response, isHead: false, keepAlive: false, http1_0: false)
-        if pending.isEmpty { encode(response, slot) } else { pending.append(slot) }
+        if pending.isEmpty { encode(response, slot, nil) } else { pending.append(slot) }
         flush()
     }
 

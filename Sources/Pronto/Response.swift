@@ -70,3 +70,15 @@ extension Response.Body {
         }
     }
 }
+
+/// A ``ResponseBodyWriter`` wrote a different number of bytes than its
+/// ``ResponseBodyWriter/contentLength`` announced. The response is answered with a 500
+/// instead: sending it would desynchronise the connection.
+struct BodyLengthMismatch: Error, CustomStringConvertible {
+    let declared: Int
+    let written: Int
+
+    var description: String {
+        "the body writer declared contentLength \(declared) but wrote \(written) bytes; return nil from contentLength when the length is not known in advance"
+    }
+}

@@ -17,6 +17,10 @@ public struct ResponseEncodingError: Error, Sendable, Hashable, CustomStringConv
         .init(message: "response header \(String(reflecting: name)) is set by the encoder from the response's framing: a second one could give the response two lengths (response smuggling); remove it")
     }
 
+    static func duplicateContentType(_ name: String) -> Self {
+        .init(message: "response header \(String(reflecting: name)) repeats the Content-Type: a response has one media type and clients disagree on which of two wins; set it once, in Response.contentType or in the headers")
+    }
+
     static func invalidContentLength(_ length: Int) -> Self {
         .init(message: "response Content-Length \(length) is negative: a body has 0 or more bytes")
     }
@@ -122,12 +126,17 @@ public enum ResponseEncoder {
         // Checked here so that the sizing pass never meets a negative length (it would trap).
         if case .contentLength(let length) = framing, length < 0 { throw .invalidContentLength(length) }
         guard !headers.isEmpty else { return }
+        var hasContentType = contentType != nil
         for field in headers.fields {
             guard !field.name.isEmpty, field.name.utf8.allSatisfy(CharacterClass.isToken) else { throw .invalidName(field.name) }
             guard isValidValue(field.value) else { throw .invalidValue(field.name) }
             // Content-Length and Transfer-Encoding come from `framing` only.
             if HTTPFields.namesEqual(field.name, "content-length") || HTTPFields.namesEqual(field.name, "transfer-encoding") {
                 throw .framingField(field.name)
+            }
+            if HTTPFields.namesEqual(field.name, "content-type") {
+                if hasContentType { throw .duplicateContentType(field.name) }
+                hasContentType = true
             }
         }
     }

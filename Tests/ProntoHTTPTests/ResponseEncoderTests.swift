@@ -136,6 +136,19 @@ struct ResponseEncoderTests {
         #expect(refusalFree(ResponseEncoder.Head(status: .ok, headers: allowed, framing: .contentLength(1))))
     }
 
+    @Test("Content-Type set twice (the field and a header, or two headers) is refused; once either way is fine")
+    func duplicateContentTypeRefused() throws {
+        var one = HTTPFields()
+        one.add(name: "content-type", value: "text/html")
+        let both = try #require(refusal(ResponseEncoder.Head(status: .ok, contentType: "text/plain", headers: one, framing: .contentLength(1))))
+        #expect(both.message.contains("repeats the Content-Type"), "\(both)")
+        var two = one
+        two.add(name: "Content-Type", value: "text/plain")
+        #expect(try #require(refusal(ResponseEncoder.Head(status: .ok, headers: two, framing: .contentLength(1)))).message.contains("Content-Type"))
+        #expect(refusalFree(ResponseEncoder.Head(status: .ok, headers: one, framing: .contentLength(1))))
+        #expect(refusalFree(ResponseEncoder.Head(status: .ok, contentType: "text/plain", framing: .contentLength(1))))
+    }
+
     func refusalFree(_ head: ResponseEncoder.Head) -> Bool {
         (try? ResponseEncoder.headSize(head, date: date)) != nil
     }

@@ -83,6 +83,10 @@ func testHandler(gates: [String: Gate] = [:], calls: Counter = Counter(), marks:
             return .response(Response(contentType: "text/plain", body: .string("Hello, World!")))
         case "/echo":
             return .response(Response(contentType: request.contentType, body: request.body.map { .bytes($0) } ?? .empty))
+        case "/async-echo":
+            return .async { request in
+                Response(contentType: request.contentType, body: request.body.map { .bytes($0) } ?? .empty)
+            }
         case "/throw":
             struct Boom: Error {}
             throw Boom()
@@ -98,6 +102,9 @@ func testHandler(gates: [String: Gate] = [:], calls: Counter = Counter(), marks:
         case "/head-info":
             return .response(.text("\(request.methodName) \(request.target) \(request.header("x-test") ?? "-")"))
         default:
+            if path.hasPrefix("/echo-path/") {
+                return .response(.text(path))
+            }
             if path.hasPrefix("/mark/") {
                 let name = String(path.dropFirst("/mark/".count))
                 return .async { _ in
