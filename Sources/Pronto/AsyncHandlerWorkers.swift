@@ -7,10 +7,12 @@ import NIOCore
 /// A task per request costs ~3 µs here (task and context allocations, the task-executor
 /// preference record and its lock, the enqueue). The workers are created on demand, one
 /// per request in flight at a time, and kept: a finished worker parks itself, and the next
-/// request resumes it (a continuation resume). Every request still has a task of its own
-/// while it runs, so a slow handler never holds back the others; the number of workers is
-/// bounded by the most async requests a connection has had in flight at once (at most
-/// ``ServerConfiguration/maxPipelinedRequests``).
+/// request resumes it. The resume runs the worker inline (``EventLoopTaskExecutor/runInline(_:)``):
+/// a handler that does not suspend has answered when ``submit(_:)`` returns, with no
+/// allocation and no trip through the loop's queue. One that suspends resumes on the loop
+/// later, and every request has a task of its own while it runs, so a slow handler never
+/// holds back the others. The number of workers is bounded by the most async requests the
+/// connection has had in flight at once (at most ``ServerConfiguration/maxPipelinedRequests``).
 ///
 /// Loop-confined: every member is touched only on `loop` (the tasks prefer the loop's
 /// executor, so they run there too); hence `@unchecked Sendable`.
@@ -24,11 +26,13 @@ final class AsyncHandlerWorkers: @unchecked Sendable {
     private let loop: any EventLoop
     private let executor: EventLoopTaskExecutor
     private let logger: Logger
-    /// Called on the loop with each finished response.
+    /// Called on the loop with each finished response and its request.
     private let complete: (UInt64, Response, Request) -> Void
 
     /// Parked workers, waiting for a job (nil ends them).
     @exclusivity(unchecked) private var idle: [UnsafeContinuation<Job?, Never>] = []
+    /// Every worker started, to cancel them when the connection goes away.
+    @exclusivity(unchecked) private var tasks: [Task<Void, Never>] = []
     @exclusivity(unchecked) private var finished = false
 
     init(loop: any EventLoop, executor: EventLoopTaskExecutor, logger: Logger, complete: @escaping (UInt64, Response, Request) -> Void) {
@@ -39,28 +43,32 @@ final class AsyncHandlerWorkers: @unchecked Sendable {
         idle.reserveCapacity(16)
     }
 
-    /// Runs `job` in a parked worker, or in a new one.
+    /// Runs `job` in a parked worker (inline, until the handler suspends), or in a new one.
     func submit(_ job: Job) {
         loop.preconditionInEventLoop()
         if let worker = idle.popLast() {
-            worker.resume(returning: job)
+            executor.runInline { worker.resume(returning: job) }
         } else {
             startWorker(first: job)
         }
     }
 
-    /// Ends the parked workers (the connection closed); running jobs finish on their own,
-    /// then their workers end too.
+    /// Ends the workers: the connection closed. Parked ones end now; running handlers are
+    /// cancelled (`Task.isCancelled` is true, cancellation handlers fire), and their
+    /// responses are dropped.
     func finish() {
         loop.preconditionInEventLoop()
+        guard !finished else { return }
         finished = true
+        for task in tasks { task.cancel() }
+        tasks = []
         let parked = idle
         idle = []
         for worker in parked { worker.resume(returning: nil) }
     }
 
     private func startWorker(first: Job) {
-        Task(executorPreference: executor) {
+        let task = Task(executorPreference: executor) {
             var job: Job? = first
             while let current = job {
                 let response = await Self.run(current, logger: self.logger)
@@ -68,6 +76,7 @@ final class AsyncHandlerWorkers: @unchecked Sendable {
                 job = await self.park()
             }
         }
+        tasks.append(task)
     }
 
     private static func run(_ job: Job, logger: Logger) async -> Response {
@@ -97,7 +106,7 @@ final class AsyncHandlerWorkers: @unchecked Sendable {
                 loop.execute { continuation.resume() }
             }
         }
-        if finished { return nil }
+        if finished || Task.isCancelled { return nil }
         return await withUnsafeContinuation { continuation in
             idle.append(continuation)
         }

@@ -44,8 +44,10 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         let isHead: Bool
         let keepAlive: Bool
         let http1_0: Bool
-        /// The request answered, to name it in the log if its response cannot be sent.
-        var request: Request? = nil
+        /// The head of the request answered (its first line names it in the log if its
+        /// response cannot be sent). Only for a response that waits its turn: a `Request`
+        /// here would make every slot copy a large value.
+        var requestHead: ByteBuffer? = nil
     }
 
     private enum BodyMode {
@@ -410,11 +412,11 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         switch consume result {  // no copy of the response (4 retains otherwise)
         case .response(let response):
             if pending.isEmpty {
-                encode(response, slot, request)
+                encode(response, slot, request.headBytes)
             } else {
                 var slot = slot
                 slot.response = response
-                slot.request = request
+                slot.requestHead = request.headBytes
                 pending.append(slot)
             }
         case .async(let respond):
@@ -446,9 +448,11 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         guard index < pending.count else { return }
         let slot = pending.index(pending.startIndex, offsetBy: index)
         pending[slot].response = response
-        pending[slot].request = request
+        pending[slot].requestHead = request.headBytes
         drainReady()
-        if !inReadBatch { scheduleFlush() }
+        // Inside a read batch or `processInput` (a handler that answered inline), the
+        // caller flushes; otherwise one flush after every handler finishing this tick.
+        if !inReadBatch, !isProcessingInput { scheduleFlush() }
     }
 
     /// Async handlers of one read batch finish one after the other in the same loop tick:
@@ -467,7 +471,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         while let first = pending.first, let response = first.response {
             pending.removeFirst()
             headSequence &+= 1
-            encode(response, first, first.request)
+            encode(response, first, first.requestHead)
         }
         if pending.isEmpty, isReadingBody { sendContinueIfExpected() }
         if quiescing, pending.isEmpty { finishQuiescing() }
@@ -490,7 +494,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     /// Encodes one response at the end of `output`. Hot path: the response's parts are
     /// passed to the encoder borrowed (no copies, so no retain/release per field).
-    private func encode(_ response: Response, _ slot: Pending, _ request: Request?) {
+    private func encode(_ response: Response, _ slot: Pending, _ requestHead: ByteBuffer?) {
         let allowsBody = response.status.allowsBody
         var length = 0
         var usesScratch = false
@@ -503,7 +507,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
                 do {
                     try response.body.write(into: &scratch)
                 } catch {
-                    return encodeInternalError(error, slot, request)
+                    return encodeInternalError(error, slot, requestHead)
                 }
                 length = scratch.readableBytes
                 usesScratch = true
@@ -521,7 +525,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
                 framing: framing, close: close, keepAlive: keepAlive, date: date
             )
         } catch {
-            return encodeInternalError(error, slot, request)
+            return encodeInternalError(error, slot, requestHead)
         }
         let headStart = output.writerIndex
         output.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { out in
@@ -540,7 +544,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
                 } catch {
                     // A writer of known length that threw: drop its head and partial body.
                     output.moveWriterIndex(to: headStart)
-                    return encodeInternalError(error, slot, request)
+                    return encodeInternalError(error, slot, requestHead)
                 }
                 // The head announced `length` bytes: any other count would make the client
                 // read the next response from the wrong place. Nothing of this response has
@@ -548,7 +552,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
                 let written = output.writerIndex - bodyStart
                 if written != length {
                     output.moveWriterIndex(to: headStart)
-                    return encodeInternalError(BodyLengthMismatch(declared: length, written: written), slot, request)
+                    return encodeInternalError(BodyLengthMismatch(declared: length, written: written), slot, requestHead)
                 }
             }
         }
@@ -557,11 +561,16 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     /// Answers `slot` with a 500 instead of a response that cannot be sent (an invalid
     /// header, a body writer that threw); the reason goes to the log.
-    private func encodeInternalError(_ error: any Error, _ slot: Pending, _ request: Request?) {
-        logger.error("invalid response", metadata: [
-            "error": "\(error)", "request": "\(request.map { "\($0.methodName) \($0.target)" } ?? "-")",
-        ])
+    private func encodeInternalError(_ error: any Error, _ slot: Pending, _ requestHead: ByteBuffer?) {
+        logger.error("invalid response", metadata: ["error": "\(error)", "request": "\(Self.requestLine(requestHead))"])
         encode(Self.internalServerError, Pending(response: nil, isHead: slot.isHead, keepAlive: slot.keepAlive, http1_0: slot.http1_0), nil)
+    }
+
+    /// The request line at the start of a request's head bytes, for the log.
+    private static func requestLine(_ head: ByteBuffer?) -> String {
+        guard let head else { return "-" }
+        let line = head.readableBytesView.prefix { $0 != UInt8(ascii: "\r") && $0 != UInt8(ascii: "\n") }
+        return String(decoding: line.prefix(1024), as: UTF8.self)
     }
 
     private static let internalServerError = Response(

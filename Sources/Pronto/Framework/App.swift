@@ -96,53 +96,51 @@ public final class App: RouteBuilder, Sendable {
         let (routes, middleware) = state.withLockedValue { ($0.routes, $0.middleware) }
         var router = Router<RouteHandler>()
         for route in routes {
-            let handler = route.handler.wrapped(in: route.middleware)
+            // App middleware is folded into every route at startup, outside the group's,
+            // instead of wrapping the dispatcher: a route behind inline middleware stays
+            // synchronous, and the router runs before any middleware.
+            let handler = route.handler.wrapped(in: middleware + route.middleware)
             if let method = HTTPMethod(name: route.method) {
                 try router.add(method, route.pattern, handler)
             } else {
                 try router.add(methodName: route.method, route.pattern, handler)
             }
         }
-        let dispatch = Self.dispatcher(router)
-        guard !middleware.isEmpty else { return HTTPHandler(dispatch) }
-        let endpoint: Next = { request in
-            switch try dispatch(request) {
-            case .response(let response): response
-            case .async(let respond): try await respond(request)
-            case .asyncWithRequest(let routed, let respond): try await respond(routed)
-            }
-        }
-        let chain = middleware.wrapping(endpoint)
-        return HTTPHandler { _ in .async(chain) }
+        // 404, 405 and automatic OPTIONS answers pass through the app middleware too.
+        let unrouted = RouteHandler.sync { [router] request in Self.unroutedResponse(router.match(request)) }
+            .wrapped(in: middleware)
+        return HTTPHandler(Self.dispatcher(router, unrouted: unrouted))
     }
 
     static let notFound = Response(status: .notFound, contentType: "text/plain; charset=utf-8", body: .string("Not Found\n"))
 
     /// Routing on the raw path bytes; parameters are attached to the request.
-    private static func dispatcher(_ router: Router<RouteHandler>) -> @Sendable (Request) throws -> HandlerResult {
+    private static func dispatcher(_ router: Router<RouteHandler>, unrouted: RouteHandler) -> @Sendable (Request) throws -> HandlerResult {
         { request in
-            let method = request.method
-            let pathRange = request.head.pathRange
-            let match = request.headBytes.withUnsafeReadableBytes { bytes in
-                let path = UnsafeRawBufferPointer(rebasing: bytes[pathRange.range])
-                return method == .other ? router.match(methodName: request.methodName, path: path) : router.match(method, path: path)
-            }
-            switch match {
+            switch router.match(request) {
             case .found(let route, let parameters), .headFallback(let route, let parameters):
                 if parameters.isEmpty { return try route.result(for: request) }
                 var request = request
                 request.parameters = parameters
                 return try route.result(for: request)
-            case .options(let allowed):
-                return .response(Response(status: .noContent, headers: ["Allow": RouteMatch<RouteHandler>.allowHeader(allowed)]))
-            case .methodNotAllowed(let allowed):
-                return .response(Response(
-                    status: .methodNotAllowed, contentType: "text/plain; charset=utf-8",
-                    headers: ["Allow": RouteMatch<RouteHandler>.allowHeader(allowed)], body: .string("Method Not Allowed\n")
-                ))
-            case .notFound:
-                return .response(notFound)
+            case .options, .methodNotAllowed, .notFound:
+                return try unrouted.result(for: request)
             }
+        }
+    }
+
+    /// The answer to a request no route takes: 404, 405 with `Allow`, or the automatic OPTIONS.
+    private static func unroutedResponse(_ match: RouteMatch<RouteHandler>) -> Response {
+        switch match {
+        case .options(let allowed):
+            Response(status: .noContent, headers: ["Allow": RouteMatch<RouteHandler>.allowHeader(allowed)])
+        case .methodNotAllowed(let allowed):
+            Response(
+                status: .methodNotAllowed, contentType: "text/plain; charset=utf-8",
+                headers: ["Allow": RouteMatch<RouteHandler>.allowHeader(allowed)], body: .string("Method Not Allowed\n")
+            )
+        case .notFound, .found, .headFallback:
+            notFound
         }
     }
 
@@ -220,6 +218,19 @@ extension HTTPMethod {
         case "CONNECT": self = .connect
         case "TRACE": self = .trace
         default: return nil
+        }
+    }
+}
+
+extension Router where Handler == RouteHandler {
+    /// The route for `request`, matched on its raw path bytes.
+    @inline(__always)
+    func match(_ request: Request) -> RouteMatch<RouteHandler> {
+        let method = request.method
+        let pathRange = request.head.pathRange
+        return request.headBytes.withUnsafeReadableBytes { bytes in
+            let path = UnsafeRawBufferPointer(rebasing: bytes[pathRange.range])
+            return method == .other ? match(methodName: request.methodName, path: path) : match(method, path: path)
         }
     }
 }

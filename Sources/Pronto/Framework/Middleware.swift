@@ -14,8 +14,11 @@ public typealias Next = @Sendable (Request) async throws -> Response
 /// }
 /// app.use(Timing())
 /// ```
-/// Routes with no middleware skip this machinery entirely: a synchronous handler then runs
-/// inline on the event loop, with no task.
+/// A middleware that does not need to `await` around the handler should conform to
+/// ``InlineMiddleware`` instead: it then runs inline, and a synchronous route behind it
+/// stays synchronous (no task, no allocation). A ``Middleware`` that is not inline makes
+/// the routes it wraps asynchronous: they run in a task on the connection's event loop,
+/// started inline.
 public protocol Middleware: Sendable {
     func handle(_ request: Request, next: Next) async throws -> Response
 }
@@ -30,14 +33,5 @@ public struct ClosureMiddleware: Middleware {
 
     public func handle(_ request: Request, next: Next) async throws -> Response {
         try await body(request, next)
-    }
-}
-
-extension Array where Element == any Middleware {
-    /// `endpoint` wrapped in these middleware, the first outermost. Built once, at startup.
-    func wrapping(_ endpoint: @escaping Next) -> Next {
-        reversed().reduce(endpoint) { next, middleware in
-            { request in try await middleware.handle(request, next: next) }
-        }
     }
 }

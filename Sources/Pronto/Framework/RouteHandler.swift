@@ -1,13 +1,23 @@
-/// A route's handler, kept sync when it is, so that a sync route without middleware runs
-/// inline on the event loop (no task, no allocation for the call).
+/// A route's handler, kept sync when it is, so that a sync route runs inline on the event
+/// loop (no task, no allocation for the call), behind any number of ``InlineMiddleware``.
 enum RouteHandler: Sendable {
     case sync(@Sendable (Request) throws -> Response)
     case async(@Sendable (Request) async throws -> Response)
 
-    /// The handler with `middleware` around it (async as soon as there is any).
+    /// The handler with `middleware` around it, the first outermost. Inline middleware
+    /// keep a sync handler sync; the first ``Middleware`` that is not inline, and every
+    /// middleware outside it, makes it async.
     func wrapped(in middleware: [any Middleware]) -> RouteHandler {
-        guard !middleware.isEmpty else { return self }
-        return .async(middleware.wrapping(asAsync))
+        middleware.reversed().reduce(self) { handler, middleware in
+            if let inline = middleware as? any InlineMiddleware {
+                switch handler {
+                case .sync(let handler): return .sync(inline.wrap(handler))
+                case .async(let handler): return .async(inline.wrap(handler))
+                }
+            }
+            let next = handler.asAsync
+            return .async { request in try await middleware.handle(request, next: next) }
+        }
     }
 
     var asAsync: @Sendable (Request) async throws -> Response {

@@ -3,7 +3,7 @@ import Logging
 /// Logs one line per request: method, target, status, duration and peer, at `level`.
 /// Off unless installed (`app.use(AccessLogMiddleware())`). Install it outermost, with
 /// ``ErrorMiddleware`` inside it, to log the status of failed requests too.
-public struct AccessLogMiddleware: Middleware {
+public struct AccessLogMiddleware: InlineMiddleware {
     let logger: Logger
     let level: Logger.Level
 
@@ -12,16 +12,17 @@ public struct AccessLogMiddleware: Middleware {
         self.level = level
     }
 
-    public func handle(_ request: Request, next: Next) async throws -> Response {
-        let start = ContinuousClock.now
-        do {
-            let response = try await next(request)
-            log(request, status: response.status.code, since: start)
-            return response
-        } catch {
-            log(request, status: (error as? any ResponseError)?.response.status.code ?? 500, since: start)
-            throw error
-        }
+    public func willRespond(to request: inout Request) -> MiddlewareStep<ContinuousClock.Instant> {
+        .proceed(ContinuousClock.now)
+    }
+
+    public func didRespond(to request: Request, context start: ContinuousClock.Instant, response: inout Response) {
+        log(request, status: response.status.code, since: start)
+    }
+
+    public func didFail(request: Request, context start: ContinuousClock.Instant, error: any Error) throws -> Response {
+        log(request, status: (error as? any ResponseError)?.response.status.code ?? 500, since: start)
+        throw error
     }
 
     private func log(_ request: Request, status: Int, since start: ContinuousClock.Instant) {

@@ -1,7 +1,7 @@
 /// Cross-origin resource sharing (the Fetch standard's CORS protocol): answers preflight
 /// `OPTIONS` requests itself and adds `Access-Control-Allow-Origin` (and friends) to the
 /// responses of allowed origins.
-public struct CORSMiddleware: Middleware {
+public struct CORSMiddleware: InlineMiddleware {
     /// Which origins may read responses.
     public enum AllowedOrigins: Sendable {
         /// Any origin (`*`; not with credentials).
@@ -36,22 +36,31 @@ public struct CORSMiddleware: Middleware {
         self.maxAge = maxAge
     }
 
-    public func handle(_ request: Request, next: Next) async throws -> Response {
-        guard let origin = request.header("origin") else { return try await next(request) }
-        guard let allowOrigin = allowOriginValue(for: origin) else { return try await next(request) }
-        let isPreflight = request.method == .options && request.header("access-control-request-method") != nil
-        var response = isPreflight ? Response(status: .noContent) : try await next(request)
+    /// The `Access-Control-Allow-Origin` value for an allowed origin, or nil (no CORS headers).
+    public func willRespond(to request: inout Request) -> MiddlewareStep<String?> {
+        guard let origin = request.header("origin"), let allowOrigin = allowOriginValue(for: origin) else { return .proceed(nil) }
+        guard request.method == .options, request.header("access-control-request-method") != nil else { return .proceed(allowOrigin) }
+        // A preflight: answered here, the route is not called.
+        var response = Response(status: .noContent)
+        addHeaders(allowOrigin, preflight: true, to: &response)
+        return .respond(response)
+    }
+
+    public func didRespond(to request: Request, context allowOrigin: String?, response: inout Response) {
+        if let allowOrigin { addHeaders(allowOrigin, preflight: false, to: &response) }
+    }
+
+    private func addHeaders(_ allowOrigin: String, preflight: Bool, to response: inout Response) {
         response.headers.replaceOrAdd(name: "Access-Control-Allow-Origin", value: allowOrigin)
         if case .list = allowedOrigins { response.headers.add(name: "Vary", value: "Origin") }
         if allowCredentials { response.headers.replaceOrAdd(name: "Access-Control-Allow-Credentials", value: "true") }
-        if isPreflight {
+        if preflight {
             response.headers.replaceOrAdd(name: "Access-Control-Allow-Methods", value: allowedMethods.compactMap(\.name).joined(separator: ", "))
             response.headers.replaceOrAdd(name: "Access-Control-Allow-Headers", value: allowedHeaders.joined(separator: ", "))
             if let maxAge { response.headers.replaceOrAdd(name: "Access-Control-Max-Age", value: String(maxAge)) }
         } else if !exposedHeaders.isEmpty {
             response.headers.replaceOrAdd(name: "Access-Control-Expose-Headers", value: exposedHeaders.joined(separator: ", "))
         }
-        return response
     }
 
     private func allowOriginValue(for origin: String) -> String? {

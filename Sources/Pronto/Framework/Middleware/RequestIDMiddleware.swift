@@ -1,19 +1,19 @@
 /// Gives every request an id: the client's `X-Request-ID` when it sent a sane one, else a
 /// new random one. The id is echoed in the response's `X-Request-ID` and is readable by
 /// handlers through ``Request/requestID``.
-public struct RequestIDMiddleware: Middleware {
+public struct RequestIDMiddleware: InlineMiddleware {
     public static let headerName = "X-Request-ID"
 
     public init() {}
 
-    public func handle(_ request: Request, next: Next) async throws -> Response {
-        var request = request
+    public func willRespond(to request: inout Request) -> MiddlewareStep<Void> {
         let incoming = request.header(Self.headerName)
-        let id = incoming.flatMap { $0.count <= 200 && $0.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F } ? $0 : nil } ?? Self.makeID()
-        request.requestID = id
-        var response = try await next(request)
-        response.headers.replaceOrAdd(name: Self.headerName, value: id)
-        return response
+        request.requestID = incoming.flatMap { $0.count <= 200 && $0.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F } ? $0 : nil } ?? Self.makeID()
+        return .proceed
+    }
+
+    public func didRespond(to request: Request, context: Void, response: inout Response) {
+        if let id = request.requestID { response.headers.replaceOrAdd(name: Self.headerName, value: id) }
     }
 
     /// 128 random bits as 32 lowercase hex digits.

@@ -44,6 +44,7 @@ enum HelloApp {
                 body: request.body.map { .bytes($0) } ?? .empty
             )
         }
+        BenchmarkRoutes.add(to: app)
         return app
     }
 
