@@ -70,21 +70,26 @@ final class AsyncHandlerWorkers: @unchecked Sendable {
     private func startWorker(first: Job) {
         let task = Task(executorPreference: executor) {
             var job: Job? = first
-            while let current = job {
-                let response = await Self.run(current, logger: self.logger)
-                self.deliver(current.sequence, response, current.request)
+            // No binding of the job may live across `park()` (see `process`).
+            while job != nil {
+                await self.process(job.take()!)
                 job = await self.park()
             }
         }
         tasks.append(task)
     }
 
-    private static func run(_ job: Job, logger: Logger) async -> Response {
+    /// Runs one job and hands its response over. The job is consumed: nothing of the
+    /// request may outlive this call while the worker is parked, or the parser could not
+    /// reuse the request's header storage for the next request (an allocation each).
+    private func process(_ job: consuming Job) async {
+        let response: Response
         do {
-            return try await job.respond(job.request)
+            response = try await job.respond(job.request)
         } catch {
-            return HTTPConnectionHandler.internalError(error, job.request, logger)
+            response = HTTPConnectionHandler.internalError(error, job.request, logger)
         }
+        deliver(job.sequence, response, job.request)
     }
 
     /// Hands a response to the connection, on the loop.
