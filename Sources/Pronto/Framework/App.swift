@@ -39,6 +39,8 @@ public final class App: RouteBuilder, Sendable {
         /// database connections that serve requests without a thread hop.
         var eventLoopGroup: MultiThreadedEventLoopGroup?
         var shutdownHooksRan = false
+        /// Set by the first ``start()``: an app starts once.
+        var startCalled = false
     }
 
     private let state = NIOLockedValueBox(State())
@@ -148,8 +150,15 @@ public final class App: RouteBuilder, Sendable {
 
     /// Runs the startup hooks, compiles the routes and starts listening. Returns the
     /// running server (its ``Server/port`` tells the port when 0 was asked).
+    ///
+    /// An app starts once: a second call throws ``AppError/alreadyStarted`` (even when the
+    /// first failed) before it runs a hook or makes any event loop.
     @discardableResult
     public func start() async throws -> Server {
+        try state.withLockedValue { state in
+            guard !state.startCalled else { throw AppError.alreadyStarted }
+            state.startCalled = true
+        }
         try await runStartupHooks()
         let handler = try makeHandler()
         let group = ServerEventLoops.make(for: configuration)
