@@ -84,25 +84,29 @@ public final class Server: Sendable {
 
     /// Binds and starts accepting connections. Returns once the server is listening.
     ///
+    /// The configuration is checked first (``ServerConfiguration/validate()``): an invalid
+    /// value throws a ``ConfigurationError`` saying what to change, before anything is bound.
     /// A server starts once: a second call throws ``ServerError/alreadyStarted`` before it
     /// binds anything or makes any event loop. If the bind fails, the error is thrown and
     /// the server is as it was before the call. If ``shutdown()`` is called while this
     /// binds, the server stops as soon as it listens, and this returns once it has stopped.
     public func start() async throws {
+        try configuration.validate()
         try state.withLockedValue { state in
             guard case .idle = state.phase else { throw ServerError.alreadyStarted }
             state.phase = .starting(shutdownRequested: false)
         }
-        let group: any EventLoopGroup
-        let ownedGroup: MultiThreadedEventLoopGroup?
-        if let providedGroup {
-            (group, ownedGroup) = (providedGroup, nil)
-        } else {
-            let made = ServerEventLoops.make(for: configuration)
-            (group, ownedGroup) = (made, made)
-        }
+        var ownedGroup: MultiThreadedEventLoopGroup?
         let channel: any Channel
         do {
+            let group: any EventLoopGroup
+            if let providedGroup {
+                group = providedGroup
+            } else {
+                let made = try ServerEventLoops.make(for: configuration)
+                ownedGroup = made
+                group = made
+            }
             channel = try await bind(on: group)
         } catch {
             if let ownedGroup { await ServerEventLoops.shutdown(ownedGroup) }
@@ -133,7 +137,7 @@ public final class Server: Sendable {
         let settings = HTTPConnectionHandler.Settings(
             limits: configuration.limits, idleTimeout: configuration.idleTimeout,
             requestHeadTimeout: configuration.requestHeadTimeout,
-            maxPipelinedRequests: max(1, configuration.maxPipelinedRequests)
+            maxPipelinedRequests: configuration.maxPipelinedRequests
         )
         let handler = self.handler
         var loops: [ObjectIdentifier: LoopResources] = [:]

@@ -196,17 +196,20 @@ public final class App: RouteBuilder, Sendable {
     /// Runs the startup hooks, compiles the routes and starts listening. Returns the
     /// running server (its ``Server/port`` tells the port when 0 was asked).
     ///
-    /// An app starts once: a second call throws ``AppError/alreadyStarted`` (even when the
-    /// first failed) before it runs a hook or makes any event loop.
+    /// The configuration is checked first: an invalid value throws a ``ConfigurationError``
+    /// (see ``ServerConfiguration/validate()``) before any hook runs. An app starts once:
+    /// a second call throws ``AppError/alreadyStarted`` (even when the first failed) before
+    /// it runs a hook or makes any event loop.
     @discardableResult
     public func start() async throws -> Server {
+        try configuration.validate()
         try state.withLockedValue { state in
             guard !state.startCalled else { throw AppError.alreadyStarted }
             state.startCalled = true
         }
         try await runStartupHooks()
         let handler = try makeHandler()
-        let group = ServerEventLoops.make(for: configuration)
+        let group = try ServerEventLoops.make(for: configuration)
         let server = Server(configuration: configuration, eventLoopGroup: group, handler: handler)
         do {
             try await server.start()
