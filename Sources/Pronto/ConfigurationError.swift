@@ -2,7 +2,8 @@
 /// (with how to get it).
 ///
 /// Thrown by ``ServerConfiguration/validate()`` (so by ``Server/start()`` and
-/// ``App/start()`` before they bind) and by ``ServerConfiguration/fromEnvironment(_:)``.
+/// ``App/start()`` before they bind), by ``ServerConfiguration/fromEnvironment(_:)`` and
+/// by ``CORSMiddleware``'s initialiser.
 /// Its description reads, for example:
 ///
 /// ```
