@@ -1,4 +1,3 @@
-import Dispatch
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -238,15 +237,17 @@ public final class Server: Sendable {
     }
 
     /// Waits until the server has stopped; with `stoppingOnSignals`, SIGINT and SIGTERM start
-    /// a graceful shutdown meanwhile (instead of killing the process).
+    /// a graceful shutdown meanwhile (instead of killing the process). The signals are
+    /// watched through swift-service-lifecycle's `UnixSignalsSequence`; when this returns,
+    /// they act as they did before it was called.
     public func waitUntilStopped(stoppingOnSignals: Bool) async {
         guard stoppingOnSignals else { return await waitUntilStopped() }
-        let watcher = SignalWatcher(signals: [SIGINT, SIGTERM]) { [self] signal in
+        await SignalWatcher.watching([.sigint, .sigterm], onSignal: { [self] signal in
             configuration.logger.info("signal received, shutting down", metadata: ["signal": "\(signal)"])
-            Task.detached { await self.shutdown() }
-        }
-        await waitUntilStopped()
-        watcher.cancel()
+            Task { await self.shutdown() }
+        }, while: {
+            await waitUntilStopped()
+        })
     }
 }
 
@@ -263,25 +264,5 @@ public enum ServerError: Error, CustomStringConvertible {
             "Server.start() was called on a server that was already started (or shut down); a Server serves once: create a new Server to serve again"
         case .foreignEventLoop: "a connection landed on an event loop the server does not own"
         }
-    }
-}
-
-/// Runs a handler when one of `signals` arrives, instead of the default action (exit).
-final class SignalWatcher: @unchecked Sendable {
-    // @unchecked: the sources are immutable after init, and DispatchSource is thread-safe.
-    private let sources: [any DispatchSourceSignal]
-
-    init(signals: [Int32], handler: @escaping @Sendable (Int32) -> Void) {
-        sources = signals.map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { handler(number) }
-            source.resume()
-            return source
-        }
-    }
-
-    func cancel() {
-        for source in sources { source.cancel() }
     }
 }
