@@ -22,7 +22,9 @@ public enum ServerConnection {
     }
 
     /// Asks the connection to finish its in-flight requests and close (graceful shutdown).
+    /// It sends NIO's `ChannelShouldQuiesceEvent`, which the connection handler obeys from
+    /// any sender (a `ServerQuiescingHelper` of your own bootstrap, say).
     public static func quiesce(_ channel: any Channel) {
-        channel.pipeline.fireUserInboundEventTriggered(QuiesceEvent())
+        channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
     }
 }
