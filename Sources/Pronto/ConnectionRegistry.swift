@@ -59,6 +59,6 @@ final class ConnectionRegistry: Sendable {
     }
 
     private static func quiesce(_ channel: any Channel) {
-        channel.pipeline.fireUserInboundEventTriggered(QuiesceEvent())
+        channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
     }
 }

@@ -15,9 +15,6 @@ final class LoopResources: @unchecked Sendable {
     }
 }
 
-/// Sent down a connection's pipeline to start a graceful close.
-struct QuiesceEvent: Sendable {}
-
 /// One HTTP/1.1 connection: parses every request in a read, dispatches each, encodes
 /// the responses in request order into one output buffer and writes it once per read
 /// batch (one `writev` per batch, as Japronto does).
@@ -176,7 +173,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is QuiesceEvent {
+        if event is ChannelShouldQuiesceEvent {
             quiesce()
         } else {
             context.fireUserInboundEventTriggered(event)

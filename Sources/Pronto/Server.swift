@@ -1,4 +1,3 @@
-import Dispatch
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -23,39 +22,41 @@ import Darwin
 public final class Server: Sendable {
     public let configuration: ServerConfiguration
     private let handler: HTTPHandler
-    private let group: any EventLoopGroup
-    private let ownsGroup: Bool
-    private let loops: [ObjectIdentifier: LoopResources]
+    /// The caller's event loops; nil when the server makes its own in ``start()`` (and
+    /// stops them once it has stopped).
+    private let providedGroup: (any EventLoopGroup)?
     private let registry = ConnectionRegistry()
     private let state = NIOLockedValueBox(State())
 
     private struct State {
         enum Phase {
             case idle
-            case running(any Channel)
+            /// ``start()`` is binding; `shutdownRequested` once ``shutdown()`` was called meanwhile.
+            case starting(shutdownRequested: Bool)
+            /// Listening on `channel`; `ownedGroup` is the event loops the server made itself.
+            case running(any Channel, ownedGroup: MultiThreadedEventLoopGroup?)
             case stopping
             case stopped
         }
         var phase = Phase.idle
         /// Callers of `waitUntilStopped`, resumed once the server has stopped.
         var waiters: [CheckedContinuation<Void, Never>] = []
+
+        /// Marks the server stopped and hands back the waiters to resume.
+        mutating func stopped() -> [CheckedContinuation<Void, Never>] {
+            phase = .stopped
+            defer { waiters = [] }
+            return waiters
+        }
     }
 
-    /// A server with `handler`. It runs on its own event loops
-    /// (``ServerConfiguration/eventLoopThreads``) unless given `eventLoopGroup`.
+    /// A server with `handler`. It runs on `eventLoopGroup` if given; otherwise it makes its
+    /// own event loops (``ServerConfiguration/eventLoopThreads``) when it starts, and stops
+    /// them when it has stopped.
     public init(configuration: ServerConfiguration = .init(), eventLoopGroup: (any EventLoopGroup)? = nil, handler: HTTPHandler) {
         self.configuration = configuration
         self.handler = handler
-        if let eventLoopGroup {
-            group = eventLoopGroup
-            ownsGroup = false
-        } else {
-            group = ServerEventLoops.make(for: configuration)
-            ownsGroup = true
-        }
-        var loops: [ObjectIdentifier: LoopResources] = [:]
-        for loop in group.makeIterator() { loops[ObjectIdentifier(loop)] = LoopResources(loop: loop) }
-        self.loops = loops
+        self.providedGroup = eventLoopGroup
     }
 
     /// A server whose every request is answered by `dispatch`.
@@ -69,7 +70,7 @@ public final class Server: Sendable {
     /// The address the server listens on, once started (with the real port if 0 was asked).
     public var localAddress: SocketAddress? {
         state.withLockedValue { state in
-            if case .running(let channel) = state.phase { return channel.localAddress }
+            if case .running(let channel, _) = state.phase { return channel.localAddress }
             return nil
         }
     }
@@ -81,14 +82,65 @@ public final class Server: Sendable {
     public var connectionCount: Int { registry.count }
 
     /// Binds and starts accepting connections. Returns once the server is listening.
+    ///
+    /// The configuration is checked first (``ServerConfiguration/validate()``): an invalid
+    /// value throws a ``ConfigurationError`` saying what to change, before anything is bound.
+    /// A server starts once: a second call throws ``ServerError/alreadyStarted`` before it
+    /// binds anything or makes any event loop. If the bind fails, the error is thrown and
+    /// the server is as it was before the call. If ``shutdown()`` is called while this
+    /// binds, the server stops as soon as it listens, and this returns once it has stopped.
     public func start() async throws {
+        try configuration.validate()
+        try state.withLockedValue { state in
+            guard case .idle = state.phase else { throw ServerError.alreadyStarted }
+            state.phase = .starting(shutdownRequested: false)
+        }
+        var ownedGroup: MultiThreadedEventLoopGroup?
+        let channel: any Channel
+        do {
+            let group: any EventLoopGroup
+            if let providedGroup {
+                group = providedGroup
+            } else {
+                let made = try ServerEventLoops.make(for: configuration)
+                ownedGroup = made
+                group = made
+            }
+            channel = try await bind(on: group)
+        } catch {
+            if let ownedGroup { await ServerEventLoops.shutdown(ownedGroup) }
+            let waiters: [CheckedContinuation<Void, Never>] = state.withLockedValue { state in
+                guard case .starting(shutdownRequested: true) = state.phase else {
+                    state.phase = .idle
+                    return []
+                }
+                return state.stopped()
+            }
+            for waiter in waiters { waiter.resume() }
+            throw error
+        }
+        let shutdownRequested = state.withLockedValue { state in
+            guard case .starting(let shutdownRequested) = state.phase else {
+                preconditionFailure("Server: the phase left 'starting' while start() was binding")
+            }
+            state.phase = .running(channel, ownedGroup: ownedGroup)
+            return shutdownRequested
+        }
+        configuration.logger.info("listening", metadata: ["address": "\(channel.localAddress?.description ?? configuration.target.description)"])
+        if shutdownRequested { await shutdown() }
+    }
+
+    /// Binds the listening socket on `group`, with Pronto's connection handler on every
+    /// accepted channel.
+    private func bind(on group: any EventLoopGroup) async throws -> any Channel {
         let settings = HTTPConnectionHandler.Settings(
             limits: configuration.limits, idleTimeout: configuration.idleTimeout,
             requestHeadTimeout: configuration.requestHeadTimeout,
-            maxPipelinedRequests: max(1, configuration.maxPipelinedRequests)
+            maxPipelinedRequests: configuration.maxPipelinedRequests
         )
         let handler = self.handler
-        let loops = self.loops
+        var loops: [ObjectIdentifier: LoopResources] = [:]
+        for loop in group.makeIterator() { loops[ObjectIdentifier(loop)] = LoopResources(loop: loop) }
         let logger = configuration.logger
         let registry = self.registry
         var bootstrap = ServerBootstrap(group: group)
@@ -98,7 +150,7 @@ public final class Server: Sendable {
             // Accept many connections per wake-up: a burst of clients is taken in one go.
             .serverChannelOption(.maxMessagesPerRead, value: 256)
             .childChannelOption(.maxMessagesPerRead, value: 16)
-            .childChannelInitializer { channel in
+            .childChannelInitializer { [loops] channel in
                 channel.eventLoop.makeCompletedFuture {
                     guard let resources = loops[ObjectIdentifier(channel.eventLoop)] else {
                         throw ServerError.foreignEventLoop
@@ -111,78 +163,59 @@ public final class Server: Sendable {
                     registry.add(channel)
                 }
             }
-        let channel: any Channel
         switch configuration.target {
         case .tcp(let host, let port):
             bootstrap = bootstrap.childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            channel = try await bootstrap.bind(host: host, port: port).get()
+            return try await bootstrap.bind(host: host, port: port).get()
         case .unixSocket(let path):
-            channel = try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true).get()
+            return try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true).get()
         }
-        let started = state.withLockedValue { state in
-            guard case .idle = state.phase else { return false }
-            state.phase = .running(channel)
-            return true
-        }
-        guard started else {
-            try? await channel.close()
-            throw ServerError.alreadyStarted
-        }
-        logger.info("listening", metadata: ["address": "\(channel.localAddress?.description ?? configuration.target.description)"])
     }
 
     /// Stops gracefully: stops accepting, lets in-flight requests finish (their responses
     /// say `Connection: close`), closes idle keep-alive connections, and closes whatever
     /// is left after ``ServerConfiguration/shutdownGracePeriod``. Returns when all is closed.
-    /// Calling it again waits for the same shutdown.
+    /// Calling it again waits for the same shutdown; calling it while ``start()`` binds
+    /// stops the server as soon as it listens.
     public func shutdown() async {
-        enum Action { case stop(any Channel), wait, done }
+        enum Action { case stop(any Channel, MultiThreadedEventLoopGroup?), wait, stopped }
         let action: Action = state.withLockedValue { state in
             switch state.phase {
             case .idle:
+                return .stopped
+            case .starting:
+                state.phase = .starting(shutdownRequested: true)
+                return .wait
+            case .running(let channel, let ownedGroup):
                 state.phase = .stopping
-                return .done
-            case .running(let channel):
-                state.phase = .stopping
-                return .stop(channel)
+                return .stop(channel, ownedGroup)
             case .stopping, .stopped:
                 return .wait
             }
         }
         switch action {
-        case .done:
-            await shutdownGroup()
+        case .stopped:
             finishStopping()
         case .wait:
             await waitUntilStopped()
-            return
-        case .stop(let channel):
+        case .stop(let channel, let ownedGroup):
             try? await channel.close()
             registry.quiesceAll()
             let registry = self.registry
-            let deadline = group.next().scheduleTask(in: configuration.shutdownGracePeriod) {
+            let deadline = channel.eventLoop.scheduleTask(in: configuration.shutdownGracePeriod) {
                 registry.closeAll()
             }
             await registry.waitUntilEmpty()
             deadline.cancel()
-            await shutdownGroup()
+            if let ownedGroup { await ServerEventLoops.shutdown(ownedGroup) }
             configuration.logger.info("stopped")
             finishStopping()
         }
     }
 
     private func finishStopping() {
-        let waiters = state.withLockedValue { state in
-            state.phase = .stopped
-            defer { state.waiters = [] }
-            return state.waiters
-        }
+        let waiters = state.withLockedValue { $0.stopped() }
         for waiter in waiters { waiter.resume() }
-    }
-
-    private func shutdownGroup() async {
-        guard ownsGroup else { return }
-        await ServerEventLoops.shutdown(group)
     }
 
     /// Waits until a shutdown (by ``shutdown()`` or a signal) has completed.
@@ -204,47 +237,32 @@ public final class Server: Sendable {
     }
 
     /// Waits until the server has stopped; with `stoppingOnSignals`, SIGINT and SIGTERM start
-    /// a graceful shutdown meanwhile (instead of killing the process).
+    /// a graceful shutdown meanwhile (instead of killing the process). The signals are
+    /// watched through swift-service-lifecycle's `UnixSignalsSequence`; when this returns,
+    /// they act as they did before it was called.
     public func waitUntilStopped(stoppingOnSignals: Bool) async {
         guard stoppingOnSignals else { return await waitUntilStopped() }
-        let watcher = SignalWatcher(signals: [SIGINT, SIGTERM]) { [self] signal in
+        await SignalWatcher.watching([.sigint, .sigterm], onSignal: { [self] signal in
             configuration.logger.info("signal received, shutting down", metadata: ["signal": "\(signal)"])
-            Task.detached { await self.shutdown() }
-        }
-        await waitUntilStopped()
-        watcher.cancel()
+            Task { await self.shutdown() }
+        }, while: {
+            await waitUntilStopped()
+        })
     }
 }
 
 /// Errors of starting a server.
 public enum ServerError: Error, CustomStringConvertible {
+    /// ``Server/start()`` was called a second time (or after ``Server/shutdown()``).
     case alreadyStarted
+    /// A connection was accepted on an event loop the server was not given.
     case foreignEventLoop
 
     public var description: String {
         switch self {
-        case .alreadyStarted: "the server was already started; create a new Server to serve again"
+        case .alreadyStarted:
+            "Server.start() was called on a server that was already started (or shut down); a Server serves once: create a new Server to serve again"
         case .foreignEventLoop: "a connection landed on an event loop the server does not own"
         }
-    }
-}
-
-/// Runs a handler when one of `signals` arrives, instead of the default action (exit).
-final class SignalWatcher: @unchecked Sendable {
-    // @unchecked: the sources are immutable after init, and DispatchSource is thread-safe.
-    private let sources: [any DispatchSourceSignal]
-
-    init(signals: [Int32], handler: @escaping @Sendable (Int32) -> Void) {
-        sources = signals.map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { handler(number) }
-            source.resume()
-            return source
-        }
-    }
-
-    func cancel() {
-        for source in sources { source.cancel() }
     }
 }

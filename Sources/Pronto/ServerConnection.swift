@@ -4,11 +4,15 @@ import NIOCore
 /// an `EmbeddedChannel` in tests (see ProntoTesting), or a bootstrap of your own.
 public enum ServerConnection {
     /// Adds the connection handler to `channel`'s pipeline. Call it on the channel's event loop.
+    ///
+    /// - Throws: ``ConfigurationError`` when the configuration is invalid
+    ///   (``ServerConfiguration/validate()``), or the pipeline's error.
     public static func configure(_ channel: any Channel, configuration: ServerConfiguration = .init(), handler: HTTPHandler) throws {
+        try configuration.validate()
         let settings = HTTPConnectionHandler.Settings(
             limits: configuration.limits, idleTimeout: configuration.idleTimeout,
             requestHeadTimeout: configuration.requestHeadTimeout,
-            maxPipelinedRequests: max(1, configuration.maxPipelinedRequests)
+            maxPipelinedRequests: configuration.maxPipelinedRequests
         )
         let connection = HTTPConnectionHandler(
             settings: settings, handler: handler, resources: LoopResources(loop: channel.eventLoop),
@@ -18,7 +22,9 @@ public enum ServerConnection {
     }
 
     /// Asks the connection to finish its in-flight requests and close (graceful shutdown).
+    /// It sends NIO's `ChannelShouldQuiesceEvent`, which the connection handler obeys from
+    /// any sender (a `ServerQuiescingHelper` of your own bootstrap, say).
     public static func quiesce(_ channel: any Channel) {
-        channel.pipeline.fireUserInboundEventTriggered(QuiesceEvent())
+        channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
     }
 }

@@ -5,8 +5,10 @@ import NIOPosix
 /// loops) and ``App`` (which owns them so that shutdown hooks run before they stop).
 enum ServerEventLoops {
     /// One loop per ``ServerConfiguration/eventLoopThreads``.
-    static func make(for configuration: ServerConfiguration) -> MultiThreadedEventLoopGroup {
-        precondition(configuration.eventLoopThreads > 0, "ServerConfiguration.eventLoopThreads must be at least 1")
+    ///
+    /// - Throws: ``ConfigurationError`` when that is below 1.
+    static func make(for configuration: ServerConfiguration) throws -> MultiThreadedEventLoopGroup {
+        try ServerConfiguration.validateEventLoopThreads(configuration.eventLoopThreads)
         return MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoopThreads)
     }
 

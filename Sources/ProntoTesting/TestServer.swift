@@ -24,6 +24,8 @@ public final class TestServer: Sendable {
     let clientGroup: MultiThreadedEventLoopGroup?
 
     init(mode: TestMode, configuration: ServerConfiguration, handler: HTTPHandler) async throws {
+        // Either mode refuses an invalid configuration up front, as a server would.
+        try configuration.validate()
         self.mode = mode
         self.handler = handler
         var configuration = configuration

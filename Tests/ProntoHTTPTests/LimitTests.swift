@@ -156,4 +156,26 @@ struct LimitTests {
             }
         }
     }
+
+    @Test("limits out of range are named by firstInvalid; the parser refuses requests with them and never traps")
+    func limitsOutOfRange() {
+        #expect(HTTPLimits.default.firstInvalid == nil)
+        let cases: [(HTTPLimits, String)] = [
+            (HTTPLimits(maxRequestLineLength: 0), "maxRequestLineLength"),
+            (HTTPLimits(maxRequestLineLength: -5), "maxRequestLineLength"),
+            (HTTPLimits(maxHeaderSectionSize: 0), "maxHeaderSectionSize"),
+            (HTTPLimits(maxHeaderCount: 0), "maxHeaderCount"),
+            (HTTPLimits(maxBodySize: -1), "maxBodySize"),
+            (HTTPLimits(maxRequestLineLength: Int.max, maxHeaderSectionSize: Int.max), "maxRequestLineLength + maxHeaderSectionSize"),
+        ]
+        let text = request("POST / HTTP/1.1", "Host: a", "Content-Length: 0")
+        for (limits, name) in cases {
+            #expect(limits.firstInvalid?.name == name)
+            guard name != "maxRequestLineLength + maxHeaderSectionSize" else { continue }
+            for scanner in [ByteScanner.simd, .scalar] {
+                if case .error = parse(text, limits: limits, scanner: scanner) { continue }
+                Issue.record("\(name) = \(limits): a request was accepted")
+            }
+        }
+    }
 }

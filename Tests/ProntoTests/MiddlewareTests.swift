@@ -45,7 +45,7 @@ struct MiddlewareTests {
 
     @Test("CORSMiddleware answers preflights and marks allowed origins only", arguments: bothModes)
     func cors(mode: TestMode) async throws {
-        let cors = CORSMiddleware(allowedOrigins: .list(["https://good.example"]), maxAge: 60)
+        let cors = try CORSMiddleware(allowedOrigins: .list(["https://good.example"]), maxAge: 60)
         try await Self.app(cors).test(mode) { client async throws in
             let preflight = try await client.options("/data", headers: [
                 ("Origin", "https://good.example"), ("Access-Control-Request-Method", "POST"),
@@ -61,6 +61,18 @@ struct MiddlewareTests {
             #expect(foreign.header("access-control-allow-origin") == nil)
             #expect(foreign.bodyString == "posted")
         }
+    }
+
+    @Test("CORSMiddleware with credentials for any origin throws, saying to list the origins")
+    func corsCredentials() throws {
+        #expect {
+            _ = try CORSMiddleware(allowedOrigins: .any, allowCredentials: true)
+        } throws: { error in
+            error is ConfigurationError && "\(error)".hasPrefix("CORSMiddleware.allowCredentials = true is invalid")
+                && "\(error)".contains("list the origins")
+        }
+        let listed = try CORSMiddleware(allowedOrigins: .list(["https://example.com"]), allowCredentials: true)
+        #expect(listed.allowCredentials)
     }
 
     @Test("AccessLogMiddleware logs method, target and status of each request")

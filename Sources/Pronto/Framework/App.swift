@@ -12,9 +12,16 @@ import NIOPosix
 /// }
 /// try await app.run()
 /// ```
-/// Register everything before ``run()`` or ``start()``; the routes are compiled into a
-/// tree then, and a conflict (two routes of the same method and shape) or an invalid
-/// pattern is thrown from there, naming both routes.
+/// Register everything before ``run()`` or ``start()`` (or in an ``onStartup(_:)`` hook);
+/// the routes are compiled into a tree then, and a conflict (two routes of the same method
+/// and shape) or an invalid pattern is thrown from there, naming both routes.
+///
+/// Registration closes when the routes are compiled: by ``start()`` once the startup hooks
+/// have run, or by ``makeHandler()``. A route, middleware or startup hook registered later
+/// would never be served or run, so it is refused: nothing is added, and an error naming
+/// what was refused (a route by method and pattern) is logged to the configuration's
+/// logger. It is not a trap, since a running server should not crash over a route; nor a
+/// thrown error, so that registration stays a plain call (`app.get(...)`).
 public final class App: RouteBuilder, Sendable {
     public let configuration: ServerConfiguration
     /// Whether ``run()`` stops on SIGINT and SIGTERM. Set it to false when the app runs in a
@@ -39,6 +46,10 @@ public final class App: RouteBuilder, Sendable {
         /// database connections that serve requests without a thread hop.
         var eventLoopGroup: MultiThreadedEventLoopGroup?
         var shutdownHooksRan = false
+        /// Set by the first ``start()``: an app starts once.
+        var startCalled = false
+        /// Set when the routes are compiled: later registrations are refused.
+        var registrationClosed = false
     }
 
     private let state = NIOLockedValueBox(State())
@@ -53,7 +64,8 @@ public final class App: RouteBuilder, Sendable {
     /// Adds middleware around every request, routed or not (404, 405 and OPTIONS answers
     /// too), in the order given: the first sees the request first.
     public func use(_ middleware: any Middleware...) {
-        state.withLockedValue { $0.middleware += middleware }
+        let names = middleware.map { "\(type(of: $0))" }.joined(separator: ", ")
+        addRegistration("middleware \(names)") { $0.middleware += middleware }
     }
 
     /// Routes under `prefix`, with `middleware` around them (inside the app's).
@@ -74,26 +86,61 @@ public final class App: RouteBuilder, Sendable {
     }
 
     func register(_ method: String, _ pattern: String, _ handler: RouteHandler, _ middleware: [any Middleware]) {
-        state.withLockedValue { $0.routes.append(Route(method: method, pattern: pattern, handler: handler, middleware: middleware)) }
+        addRegistration("route \(method) \(pattern)") {
+            $0.routes.append(Route(method: method, pattern: pattern, handler: handler, middleware: middleware))
+        }
     }
 
-    /// Runs `hook` when the app starts, before it accepts connections (in registration order).
+    /// Runs `hook` when the app starts, before it accepts connections (in registration
+    /// order). A hook may register routes, middleware and further startup hooks.
     public func onStartup(_ hook: @escaping @Sendable (App) async throws -> Void) {
-        state.withLockedValue { $0.startupHooks.append(hook) }
+        addRegistration("startup hook") { $0.startupHooks.append(hook) }
     }
 
-    /// Runs `hook` when the app has stopped serving (in reverse registration order).
+    /// Runs `hook` when the app has stopped serving (in reverse registration order). It may
+    /// be registered while the app runs, until the shutdown hooks have run.
     public func onShutdown(_ hook: @escaping @Sendable (App) async throws -> Void) {
-        state.withLockedValue { $0.shutdownHooks.append(hook) }
+        let added = state.withLockedValue { state in
+            guard !state.shutdownHooksRan else { return false }
+            state.shutdownHooks.append(hook)
+            return true
+        }
+        if !added {
+            configuration.logger.error("App.onShutdown: a shutdown hook registered after the shutdown hooks ran is ignored; register it before shutdown()")
+        }
+    }
+
+    /// Applies `add` unless registration is closed; then refuses it and logs what (`what`) was refused.
+    private func addRegistration(_ what: @autoclosure () -> String, _ add: (inout State) -> Void) {
+        let added = state.withLockedValue { state in
+            guard !state.registrationClosed else { return false }
+            add(&state)
+            return true
+        }
+        if !added {
+            configuration.logger.error("""
+                App: \(what()) registered after the routes were compiled (by start() or makeHandler()) is ignored; \
+                register routes, middleware and startup hooks before start(), or in an onStartup hook
+                """)
+        }
+    }
+
+    /// Closes registration and returns the routes and middleware to compile.
+    private func closeRegistration() -> (routes: [Route], middleware: [any Middleware]) {
+        state.withLockedValue { state in
+            state.registrationClosed = true
+            return (state.routes, state.middleware)
+        }
     }
 
     // MARK: Serving
 
-    /// The engine handler for the routes registered so far: compiles the router.
+    /// The engine handler for the routes registered so far: compiles the router. This
+    /// closes registration (see ``App``); calling it again compiles the same routes.
     ///
     /// - Throws: ``RoutingError`` for a conflict or an invalid pattern, naming the routes.
     public func makeHandler() throws -> HTTPHandler {
-        let (routes, middleware) = state.withLockedValue { ($0.routes, $0.middleware) }
+        let (routes, middleware) = closeRegistration()
         var router = Router<RouteHandler>()
         for route in routes {
             // App middleware is folded into every route at startup, outside the group's,
@@ -146,11 +193,21 @@ public final class App: RouteBuilder, Sendable {
 
     /// Runs the startup hooks, compiles the routes and starts listening. Returns the
     /// running server (its ``Server/port`` tells the port when 0 was asked).
+    ///
+    /// The configuration is checked first: an invalid value throws a ``ConfigurationError``
+    /// (see ``ServerConfiguration/validate()``) before any hook runs. An app starts once:
+    /// a second call throws ``AppError/alreadyStarted`` (even when the first failed) before
+    /// it runs a hook or makes any event loop.
     @discardableResult
     public func start() async throws -> Server {
+        try configuration.validate()
+        try state.withLockedValue { state in
+            guard !state.startCalled else { throw AppError.alreadyStarted }
+            state.startCalled = true
+        }
         try await runStartupHooks()
         let handler = try makeHandler()
-        let group = ServerEventLoops.make(for: configuration)
+        let group = try ServerEventLoops.make(for: configuration)
         let server = Server(configuration: configuration, eventLoopGroup: group, handler: handler)
         do {
             try await server.start()
@@ -168,8 +225,12 @@ public final class App: RouteBuilder, Sendable {
     /// Runs the startup hooks in registration order. ``start()`` calls it; call it yourself
     /// only when you serve ``makeHandler()`` some other way (as ProntoTesting does).
     public func runStartupHooks() async throws {
-        let hooks = state.withLockedValue { $0.startupHooks }
-        for hook in hooks { try await hook(self) }
+        // One at a time from the state: a hook may register further hooks, which run too.
+        var index = 0
+        while let hook = state.withLockedValue({ index < $0.startupHooks.count ? $0.startupHooks[index] : nil }) {
+            try await hook(self)
+            index += 1
+        }
     }
 
     /// The running server, after ``start()``.

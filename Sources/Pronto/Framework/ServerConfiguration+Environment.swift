@@ -5,15 +5,6 @@ import Foundation
 #endif
 import NIOCore
 
-/// A malformed configuration value: which variable, which value, what was expected.
-public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
-    public let variable: String
-    public let value: String
-    public let expected: String
-
-    public var description: String { "\(variable)=\(String(reflecting: value)) is invalid: expected \(expected)" }
-}
-
 extension ServerConfiguration {
     /// The configuration from `PRONTO_*` environment variables (see the Configuration
     /// guide), with the defaults for those not set.
@@ -36,8 +27,14 @@ extension ServerConfiguration {
             return .nanoseconds(Int64(value * 1e9))
         }
         let host = environment["PRONTO_HOST"] ?? "127.0.0.1"
+        guard !host.isEmpty else {
+            throw ConfigurationError(variable: "PRONTO_HOST", value: host, expected: "an address to listen on, such as 127.0.0.1 or 0.0.0.0")
+        }
         let port = try integer("PRONTO_PORT", 0...65535) ?? 8080
         if let path = environment["PRONTO_UNIX_SOCKET"], !path.isEmpty {
+            if let problem = ServerConfiguration.unixSocketPathProblem(path) {
+                throw ConfigurationError(variable: "PRONTO_UNIX_SOCKET", value: path, expected: problem)
+            }
             configuration.target = .unixSocket(path: path)
         } else {
             configuration.target = .tcp(host: host, port: port)

@@ -1,6 +1,10 @@
 /// Cross-origin resource sharing (the Fetch standard's CORS protocol): answers preflight
 /// `OPTIONS` requests itself and adds `Access-Control-Allow-Origin` (and friends) to the
 /// responses of allowed origins.
+///
+/// ```swift
+/// app.use(try CORSMiddleware(allowedOrigins: .list(["https://example.com"]), allowCredentials: true))
+/// ```
 public struct CORSMiddleware: InlineMiddleware {
     /// Which origins may read responses.
     public enum AllowedOrigins: Sendable {
@@ -10,14 +14,17 @@ public struct CORSMiddleware: InlineMiddleware {
         case list(Set<String>)
     }
 
-    public var allowedOrigins: AllowedOrigins
+    // Constants: the initialiser checks them together (credentials need listed origins).
+    public let allowedOrigins: AllowedOrigins
     public var allowedMethods: [HTTPMethod]
     public var allowedHeaders: [String]
     public var exposedHeaders: [String]
-    public var allowCredentials: Bool
+    public let allowCredentials: Bool
     /// How long a browser may cache a preflight answer, in seconds.
     public var maxAge: Int?
 
+    /// - Throws: ``ConfigurationError`` when `allowCredentials` is true with `.any` origins:
+    ///   browsers refuse credentials for any origin, so list the origins to allow them.
     public init(
         allowedOrigins: AllowedOrigins = .any,
         allowedMethods: [HTTPMethod] = [.get, .head, .post, .put, .patch, .delete, .options],
@@ -25,9 +32,13 @@ public struct CORSMiddleware: InlineMiddleware {
         exposedHeaders: [String] = [],
         allowCredentials: Bool = false,
         maxAge: Int? = 600
-    ) {
-        precondition(!(allowCredentials && { if case .any = allowedOrigins { return true } else { return false } }()),
-                     "CORSMiddleware: credentials cannot be allowed for any origin; list the origins")
+    ) throws {
+        if allowCredentials, case .any = allowedOrigins {
+            // Browsers refuse credentialed responses that say `Access-Control-Allow-Origin: *`.
+            throw ConfigurationError(
+                property: "CORSMiddleware.allowCredentials", value: "true",
+                expected: #"false with allowedOrigins .any (browsers refuse credentials for any origin); to allow credentials, list the origins: .list(["https://example.com"])"#)
+        }
         self.allowedOrigins = allowedOrigins
         self.allowedMethods = allowedMethods
         self.allowedHeaders = allowedHeaders
