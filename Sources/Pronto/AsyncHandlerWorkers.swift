@@ -7,12 +7,13 @@ import NIOCore
 /// A task per request costs ~3 µs here (task and context allocations, the task-executor
 /// preference record and its lock, the enqueue). The workers are created on demand, one
 /// per request in flight at a time, and kept: a finished worker parks itself, and the next
-/// request resumes it. The resume runs the worker inline (``EventLoopTaskExecutor/runInline(_:)``):
-/// a handler that does not suspend has answered when ``submit(_:)`` returns, with no
-/// allocation and no trip through the loop's queue. One that suspends resumes on the loop
-/// later, and every request has a task of its own while it runs, so a slow handler never
-/// holds back the others. The number of workers is bounded by the most async requests the
-/// connection has had in flight at once (at most ``ServerConfiguration/maxPipelinedRequests``).
+/// request resumes it. The resume runs the worker *inline*
+/// (``EventLoopTaskExecutor/runInline(_:)``): a handler that does not suspend has answered
+/// when ``submit(_:)`` returns, with no allocation and no trip through the loop's queue. One
+/// that suspends resumes on the loop later, and every request has a worker of its own while
+/// it runs, so a slow handler never holds back the others. The number of workers is bounded
+/// by the most async requests the connection has had in flight at once (at most
+/// ``ServerConfiguration/maxPipelinedRequests``).
 ///
 /// Loop-confined: every member is touched only on `loop` (the tasks prefer the loop's
 /// executor, so they run there too); hence `@unchecked Sendable`.
@@ -43,9 +44,10 @@ final class AsyncHandlerWorkers: @unchecked Sendable {
         idle.reserveCapacity(16)
     }
 
-    /// Runs `job` in a parked worker (inline, until the handler suspends), or in a new one.
-    func submit(_ job: Job) {
-        loop.preconditionInEventLoop()
+    /// Runs `job` in a parked worker, or a new one: inline, until its handler suspends.
+    func submit(_ job: consuming Job) {
+        assert(loop.inEventLoop)
+        guard !finished else { return }
         if let worker = idle.popLast() {
             executor.runInline { worker.resume(returning: job) }
         } else {
@@ -57,7 +59,7 @@ final class AsyncHandlerWorkers: @unchecked Sendable {
     /// cancelled (`Task.isCancelled` is true, cancellation handlers fire), and their
     /// responses are dropped.
     func finish() {
-        loop.preconditionInEventLoop()
+        assert(loop.inEventLoop)
         guard !finished else { return }
         finished = true
         for task in tasks { task.cancel() }
@@ -67,22 +69,31 @@ final class AsyncHandlerWorkers: @unchecked Sendable {
         for worker in parked { worker.resume(returning: nil) }
     }
 
-    private func startWorker(first: Job) {
-        let task = Task(executorPreference: executor) {
-            var job: Job? = first
-            // No binding of the job may live across `park()` (see `process`).
-            while job != nil {
-                await self.process(job.take()!)
-                job = await self.park()
-            }
+    private func startWorker(first: consuming Job) {
+        let task: Task<Void, Never>
+        if #available(macOS 26, iOS 26, tvOS 26, watchOS 26, visionOS 26, *), executor.canRunInline {
+            // Starts at once, on this stack, like a resumed worker.
+            task = Task.immediate(executorPreference: executor) { [first] in await self.work(first: first) }
+        } else {
+            task = Task(executorPreference: executor) { [first] in await self.work(first: first) }
         }
         tasks.append(task)
+    }
+
+    /// A worker's life: run a job, park until the next one, until the connection closes.
+    private nonisolated(nonsending) func work(first: Job) async {
+        var job: Job? = first
+        // No binding of a job may live across `park()` (see `process`).
+        while job != nil {
+            await process(job.take()!)
+            job = await park()
+        }
     }
 
     /// Runs one job and hands its response over. The job is consumed: nothing of the
     /// request may outlive this call while the worker is parked, or the parser could not
     /// reuse the request's header storage for the next request (an allocation each).
-    private func process(_ job: consuming Job) async {
+    private nonisolated(nonsending) func process(_ job: consuming Job) async {
         let response: Response
         do {
             response = try await job.respond(job.request)
@@ -95,16 +106,16 @@ final class AsyncHandlerWorkers: @unchecked Sendable {
     /// Hands a response to the connection, on the loop.
     private func deliver(_ sequence: UInt64, _ response: Response, _ request: Request) {
         if loop.inEventLoop {
-            complete(sequence, response, request)
+            if !finished { complete(sequence, response, request) }
         } else {
             // Only if an await left the loop's executor (an actor-isolated handler): come back.
             let complete = NIOLoopBound(self.complete, eventLoop: loop)
-            loop.execute { complete.value(sequence, response, request) }
+            loop.execute { if !self.finished { complete.value(sequence, response, request) } }
         }
     }
 
     /// Parks the worker until the next job; nil ends it.
-    private func park() async -> Job? {
+    private nonisolated(nonsending) func park() async -> Job? {
         if !loop.inEventLoop {
             // Come back to the loop before touching state (see `deliver`).
             await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in

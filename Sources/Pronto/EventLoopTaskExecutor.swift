@@ -21,6 +21,11 @@ public final class EventLoopTaskExecutor: TaskExecutor, @unchecked Sendable {
         self.loop = loop
     }
 
+    /// True on the loop outside any task: where a job may run inline.
+    var canRunInline: Bool {
+        loop.inEventLoop && withUnsafeCurrentTask(body: { $0 == nil })
+    }
+
     public func enqueue(_ job: consuming ExecutorJob) {
         if loop.inEventLoop, runsNextJobInline {
             runsNextJobInline = false
@@ -39,7 +44,7 @@ public final class EventLoopTaskExecutor: TaskExecutor, @unchecked Sendable {
     /// another task's job on this thread. Elsewhere `body` runs and its job is enqueued.
     @inline(__always)
     func runInline(_ body: () -> Void) {
-        guard loop.inEventLoop, withUnsafeCurrentTask(body: { $0 == nil }) else { return body() }
+        guard canRunInline else { return body() }
         runsNextJobInline = true
         body()
         runsNextJobInline = false

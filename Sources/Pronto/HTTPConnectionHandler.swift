@@ -427,13 +427,20 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         }
     }
 
-    private func runAsync(_ respond: @escaping @Sendable (Request) async throws -> Response, _ request: Request, _ sequence: UInt64) {
+    /// Queues an async handler's job (consumed: the request is moved, not copied).
+    private func runAsync(
+        _ respond: consuming @escaping @Sendable (Request) async throws -> Response, _ request: consuming Request, _ sequence: UInt64
+    ) {
         if asyncWorker == nil {
-            let this = NIOLoopBound(self, eventLoop: context.eventLoop)
+            // The workers run on this loop only (see AsyncHandlerWorkers); the cycle through
+            // this closure is broken when the connection closes (`asyncWorker = nil`).
             asyncWorker = AsyncHandlerWorkers(loop: context.eventLoop, executor: resources.executor, logger: logger) { sequence, response, request in
-                this.value.complete(sequence, response, request)
+                self.complete(sequence, response, request)
             }
         }
+        // Run now, inline: a handler that does not suspend has answered when this returns,
+        // and its request is gone before the next one is parsed (so the parser reuses the
+        // header storage; queueing the whole batch first would allocate per request).
         asyncWorker!.submit(AsyncHandlerWorkers.Job(respond: respond, request: request, sequence: sequence))
     }
 
@@ -443,9 +450,17 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         if !inReadBatch { resources.dateCache.refresh() }
         let index = Int(sequence &- headSequence)
         guard index < pending.count else { return }
-        let slot = pending.index(pending.startIndex, offsetBy: index)
-        pending[slot].response = response
-        pending[slot].requestHead = request.headBytes
+        if index == 0 {
+            // The oldest response owed (the common case): encode it now, without storing
+            // it in its slot and reading it back.
+            let slot = pending.removeFirst()
+            headSequence &+= 1
+            encode(response, slot, request.headBytes)
+        } else {
+            let slot = pending.index(pending.startIndex, offsetBy: index)
+            pending[slot].response = response
+            pending[slot].requestHead = request.headBytes
+        }
         drainReady()
         // Inside a read batch or `processInput` (a handler that answered inline), the
         // caller flushes; otherwise one flush after every handler finishing this tick.
@@ -465,10 +480,10 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     private func drainReady() {
-        while let first = pending.first, let response = first.response {
-            pending.removeFirst()
+        while pending.first?.response != nil {
+            let first = pending.removeFirst()
             headSequence &+= 1
-            encode(response, first, first.requestHead)
+            encode(first.response!, first, first.requestHead)
         }
         if pending.isEmpty, isReadingBody { sendContinueIfExpected() }
         if quiescing, pending.isEmpty { finishQuiescing() }
