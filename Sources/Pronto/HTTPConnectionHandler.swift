@@ -429,7 +429,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     /// Queues an async handler's job (consumed: the request is moved, not copied).
     private func runAsync(
-        _ respond: consuming @escaping @Sendable (Request) async throws -> Response, _ request: consuming Request, _ sequence: UInt64
+        _ respond: nonisolated(nonsending) consuming @escaping @Sendable (Request) async throws -> Response, _ request: consuming Request, _ sequence: UInt64
     ) {
         if asyncWorker == nil {
             // The workers run on this loop only (see AsyncHandlerWorkers); the cycle through

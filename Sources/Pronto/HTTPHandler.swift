@@ -1,13 +1,18 @@
+/// An async function from a request to its response. `nonisolated(nonsending)`: it runs on
+/// its caller's executor, which for a handler is the connection's event loop, with no
+/// executor switch when it is called or returns.
+public typealias AsyncResponder = nonisolated(nonsending) @Sendable (Request) async throws -> Response
+
 /// What a handler decided for a request: a response now, or work to run asynchronously.
 public enum HandlerResult: Sendable {
     /// The response, produced synchronously on the event loop.
     case response(Response)
     /// An async function that produces the response. The engine runs it in a task on the
     /// connection's own event loop (no thread hop) and keeps responses in request order.
-    case async(@Sendable (Request) async throws -> Response)
+    case async(AsyncResponder)
     /// The same, run with this request instead of the one the engine passed to the handler
     /// (a dispatcher that added route parameters, say).
-    case asyncWithRequest(Request, @Sendable (Request) async throws -> Response)
+    case asyncWithRequest(Request, AsyncResponder)
 }
 
 /// An error that knows the response it should be answered with (``HTTPError`` is one).
@@ -35,7 +40,7 @@ public struct HTTPHandler: Sendable {
     }
 
     /// A handler that answers every request from an async function on the event loop.
-    public static func async(_ respond: @escaping @Sendable (Request) async throws -> Response) -> HTTPHandler {
+    public static func async(_ respond: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> Response) -> HTTPHandler {
         HTTPHandler { _ in .async(respond) }
     }
 }

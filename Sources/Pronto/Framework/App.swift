@@ -77,11 +77,11 @@ public final class App: RouteBuilder, Sendable {
         group("").on(method, pattern, handler)
     }
 
-    public func on<R: ResponseEncodable>(_ method: HTTPMethod, _ pattern: String, _ handler: @escaping @Sendable (Request) async throws -> R) {
+    public func on<R: ResponseEncodable>(_ method: HTTPMethod, _ pattern: String, _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R) {
         group("").on(method, pattern, handler)
     }
 
-    public func on<R: ResponseEncodable>(methodName: String, _ pattern: String, _ handler: @escaping @Sendable (Request) async throws -> R) {
+    public func on<R: ResponseEncodable>(methodName: String, _ pattern: String, _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R) {
         group("").on(methodName: methodName, pattern, handler)
     }
 

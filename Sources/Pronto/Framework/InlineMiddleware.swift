@@ -57,8 +57,6 @@ public protocol InlineMiddleware: Middleware {
 
 /// A synchronous route handler, as middleware composition sees it.
 public typealias SyncResponder = @Sendable (Request) throws -> Response
-/// An asynchronous route handler, as middleware composition sees it.
-public typealias AsyncResponder = @Sendable (Request) async throws -> Response
 
 extension InlineMiddleware where Context == Void {
     @inlinable

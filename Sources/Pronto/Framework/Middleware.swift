@@ -1,5 +1,5 @@
 /// What a middleware calls to pass the request on: the next middleware, or the route.
-public typealias Next = @Sendable (Request) async throws -> Response
+public typealias Next = nonisolated(nonsending) @Sendable (Request) async throws -> Response
 
 /// Code that runs around route handlers: it sees the request first and the response last.
 ///
@@ -25,9 +25,9 @@ public protocol Middleware: Sendable {
 
 /// A middleware made from a closure.
 public struct ClosureMiddleware: Middleware {
-    let body: @Sendable (Request, Next) async throws -> Response
+    let body: nonisolated(nonsending) @Sendable (Request, Next) async throws -> Response
 
-    public init(_ body: @escaping @Sendable (Request, Next) async throws -> Response) {
+    public init(_ body: nonisolated(nonsending) @escaping @Sendable (Request, Next) async throws -> Response) {
         self.body = body
     }
 

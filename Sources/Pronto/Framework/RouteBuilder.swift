@@ -7,26 +7,26 @@ public protocol RouteBuilder {
     /// Registers `handler` for `method` and `pattern` (relative to the builder's prefix).
     /// A conflict or an invalid pattern is reported when the app starts.
     func on<R: ResponseEncodable>(_ method: HTTPMethod, _ pattern: String, _ handler: @escaping @Sendable (Request) throws -> R)
-    func on<R: ResponseEncodable>(_ method: HTTPMethod, _ pattern: String, _ handler: @escaping @Sendable (Request) async throws -> R)
+    func on<R: ResponseEncodable>(_ method: HTTPMethod, _ pattern: String, _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R)
     /// Registers a handler for a method outside ``HTTPMethod``'s cases (`PURGE`, `PROPFIND`…).
-    func on<R: ResponseEncodable>(methodName: String, _ pattern: String, _ handler: @escaping @Sendable (Request) async throws -> R)
+    func on<R: ResponseEncodable>(methodName: String, _ pattern: String, _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R)
 }
 
 extension RouteBuilder {
     public func get<R: ResponseEncodable>(_ pattern: String, _ handler: @escaping @Sendable (Request) throws -> R) { on(.get, pattern, handler) }
-    public func get<R: ResponseEncodable>(_ pattern: String, _ handler: @escaping @Sendable (Request) async throws -> R) { on(.get, pattern, handler) }
+    public func get<R: ResponseEncodable>(_ pattern: String, _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R) { on(.get, pattern, handler) }
     public func post<R: ResponseEncodable>(_ pattern: String, _ handler: @escaping @Sendable (Request) throws -> R) { on(.post, pattern, handler) }
-    public func post<R: ResponseEncodable>(_ pattern: String, _ handler: @escaping @Sendable (Request) async throws -> R) { on(.post, pattern, handler) }
+    public func post<R: ResponseEncodable>(_ pattern: String, _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R) { on(.post, pattern, handler) }
     public func put<R: ResponseEncodable>(_ pattern: String, _ handler: @escaping @Sendable (Request) throws -> R) { on(.put, pattern, handler) }
-    public func put<R: ResponseEncodable>(_ pattern: String, _ handler: @escaping @Sendable (Request) async throws -> R) { on(.put, pattern, handler) }
+    public func put<R: ResponseEncodable>(_ pattern: String, _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R) { on(.put, pattern, handler) }
     public func patch<R: ResponseEncodable>(_ pattern: String, _ handler: @escaping @Sendable (Request) throws -> R) { on(.patch, pattern, handler) }
-    public func patch<R: ResponseEncodable>(_ pattern: String, _ handler: @escaping @Sendable (Request) async throws -> R) { on(.patch, pattern, handler) }
+    public func patch<R: ResponseEncodable>(_ pattern: String, _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R) { on(.patch, pattern, handler) }
     public func delete<R: ResponseEncodable>(_ pattern: String, _ handler: @escaping @Sendable (Request) throws -> R) { on(.delete, pattern, handler) }
-    public func delete<R: ResponseEncodable>(_ pattern: String, _ handler: @escaping @Sendable (Request) async throws -> R) { on(.delete, pattern, handler) }
+    public func delete<R: ResponseEncodable>(_ pattern: String, _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R) { on(.delete, pattern, handler) }
     public func head<R: ResponseEncodable>(_ pattern: String, _ handler: @escaping @Sendable (Request) throws -> R) { on(.head, pattern, handler) }
-    public func head<R: ResponseEncodable>(_ pattern: String, _ handler: @escaping @Sendable (Request) async throws -> R) { on(.head, pattern, handler) }
+    public func head<R: ResponseEncodable>(_ pattern: String, _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R) { on(.head, pattern, handler) }
     public func options<R: ResponseEncodable>(_ pattern: String, _ handler: @escaping @Sendable (Request) throws -> R) { on(.options, pattern, handler) }
-    public func options<R: ResponseEncodable>(_ pattern: String, _ handler: @escaping @Sendable (Request) async throws -> R) { on(.options, pattern, handler) }
+    public func options<R: ResponseEncodable>(_ pattern: String, _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R) { on(.options, pattern, handler) }
 }
 
 /// Routes under a shared path prefix with their own middleware (inside the app's).
@@ -53,14 +53,14 @@ public struct RouteGroup: RouteBuilder, Sendable {
         app.register(method.name ?? "", prefix + pattern, .sync { request in try handler(request).response(for: request) }, middleware)
     }
 
-    public func on<R: ResponseEncodable>(_ method: HTTPMethod, _ pattern: String, _ handler: @escaping @Sendable (Request) async throws -> R) {
-        if let direct = handler as? @Sendable (Request) async throws -> Response {
+    public func on<R: ResponseEncodable>(_ method: HTTPMethod, _ pattern: String, _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R) {
+        if let direct = handler as? nonisolated(nonsending) @Sendable (Request) async throws -> Response {
             return app.register(method.name ?? "", prefix + pattern, .async(direct), middleware)
         }
         app.register(method.name ?? "", prefix + pattern, .async { request in try await handler(request).response(for: request) }, middleware)
     }
 
-    public func on<R: ResponseEncodable>(methodName: String, _ pattern: String, _ handler: @escaping @Sendable (Request) async throws -> R) {
+    public func on<R: ResponseEncodable>(methodName: String, _ pattern: String, _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R) {
         app.register(methodName, prefix + pattern, .async { request in try await handler(request).response(for: request) }, middleware)
     }
 }

@@ -2,7 +2,7 @@
 /// loop (no task, no allocation for the call), behind any number of ``InlineMiddleware``.
 enum RouteHandler: Sendable {
     case sync(@Sendable (Request) throws -> Response)
-    case async(@Sendable (Request) async throws -> Response)
+    case async(AsyncResponder)
 
     /// The handler with `middleware` around it, the first outermost. Inline middleware
     /// keep a sync handler sync; the first ``Middleware`` that is not inline, and every
@@ -20,7 +20,7 @@ enum RouteHandler: Sendable {
         }
     }
 
-    var asAsync: @Sendable (Request) async throws -> Response {
+    var asAsync: AsyncResponder {
         switch self {
         case .sync(let handler): { request in try handler(request) }
         case .async(let handler): handler
