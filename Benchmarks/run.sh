@@ -71,7 +71,12 @@ for s in $SERVERS; do
     case $s in limit|pronto|pronto-engine|nio-http1|hummingbird|uvloop-httptools|japronto) ;; *) die "unknown server '$s' (known: limit pronto-engine pronto nio-http1 hummingbird uvloop-httptools japronto)";; esac
 done
 for s in $SCENARIOS; do
-    case $s in plaintext|pipelined|json|hello|json-pipelined|hello-pipelined) ;; *) die "unknown scenario '$s' (known: plaintext pipelined json hello json-pipelined hello-pipelined)";; esac
+    case $s in
+        plaintext|pipelined|json|hello|json-pipelined|hello-pipelined) ;;
+        # Pronto's framework only (hello's BenchmarkRoutes): the paths real apps take.
+        async|async-pipelined|yield|yield-pipelined|middleware|middleware-pipelined|middleware-async|middleware-async-pipelined|middleware-json|middleware-json-pipelined|params-json|params-json-pipelined) ;;
+        *) die "unknown scenario '$s' (known: plaintext pipelined json hello json-pipelined hello-pipelined; for SERVERS=pronto also async yield middleware middleware-async middleware-json params-json and their -pipelined twins)";;
+    esac
 done
 [[ -n ${SERVERS// } ]] || die "SERVERS is empty"
 [[ -n ${SCENARIOS// } ]] || die "SCENARIOS is empty"
@@ -270,7 +275,19 @@ malloc_count() { # name -> total allocation calls so far (via SIGUSR2)
 }
 
 # ---------------------------------------------------------------- wrk ----
-scenario_path() { case $1 in json|json-pipelined) echo /json ;; hello|hello-pipelined) echo /hello/world ;; *) echo /plaintext ;; esac; }
+scenario_path() {
+    case $1 in
+        json|json-pipelined) echo /json ;;
+        hello|hello-pipelined) echo /hello/world ;;
+        async|async-pipelined) echo /async/plaintext ;;                 # async handler that awaits nothing
+        yield|yield-pipelined) echo /async/yield ;;                     # async handler that suspends once
+        middleware|middleware-pipelined) echo /mw/plaintext ;;          # two pass-through InlineMiddleware
+        middleware-async|middleware-async-pipelined) echo /mw-async/plaintext ;;  # two pass-through async Middleware
+        middleware-json|middleware-json-pipelined) echo /mw/json ;;     # Codable JSON behind the two
+        params-json|params-json-pipelined) echo /users/1/posts/2 ;;     # two typed path parameters, Codable JSON
+        *) echo /plaintext ;;
+    esac
+}
 
 run_wrk() { # scenario seconds outfile
     local scenario=$1 secs=$2 out=$3 url
