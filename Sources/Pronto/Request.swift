@@ -14,11 +14,12 @@ public struct Request: Sendable {
     public let body: ByteBuffer?
     /// The connection the request came on.
     public let connection: ConnectionInfo
-    /// The path parameters of the route that matched (set by ``App``'s router).
-    public internal(set) var parameters = Parameters()
-    /// The request id set by ``RequestIDMiddleware``, if installed.
-    public internal(set) var requestID: String?
+    /// What the layer above the engine attached to this request (a framework's per-request
+    /// data); the engine never reads it. See ``RequestContextStorage``.
+    public var context = RequestContextStorage()
 
+    /// A request over `headBytes`, which `head`'s ranges point into. The engine makes one
+    /// per request; make one yourself to call a handler directly.
     public init(head: RequestHead, headBytes: ByteBuffer, body: ByteBuffer?, connection: ConnectionInfo) {
         self.head = head
         self.headBytes = headBytes
@@ -31,7 +32,9 @@ public struct Request: Sendable {
     /// The event loop of the connection; async handlers run on it.
     @inlinable public var eventLoop: any EventLoop { connection.eventLoop }
 
+    /// The method, ``HTTPMethod/other`` for one without a case (see ``methodName``).
     @inlinable public var method: HTTPMethod { head.method }
+    /// The HTTP version as received.
     @inlinable public var version: HTTPVersion { head.version }
     /// Whether the connection stays open after this request's response.
     @inlinable public var keepAlive: Bool { head.keepAlive }
@@ -89,20 +92,6 @@ public struct Request: Sendable {
     /// The bytes of `range` (a range of ``head``) as a `String`.
     public func string(_ range: ByteRange) -> String {
         withHeadBytes { head.string(range, in: $0) }
-    }
-}
-
-/// What every request of one connection shares; one reference per request instead of one
-/// per field.
-public final class ConnectionInfo: Sendable {
-    public let remoteAddress: SocketAddress?
-    public let eventLoop: any EventLoop
-    public let allocator: ByteBufferAllocator
-
-    public init(remoteAddress: SocketAddress?, eventLoop: any EventLoop, allocator: ByteBufferAllocator) {
-        self.remoteAddress = remoteAddress
-        self.eventLoop = eventLoop
-        self.allocator = allocator
     }
 }
 

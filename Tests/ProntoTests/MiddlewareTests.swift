@@ -31,6 +31,29 @@ struct MiddlewareTests {
         }
     }
 
+    @Test("route parameters and the request id travel together, through inline and async middleware into async handlers", arguments: bothModes)
+    func parametersAndRequestID(mode: TestMode) async throws {
+        let app = App(configuration: quietConfiguration())
+        let api = app.group("/api", middleware: [RequestIDMiddleware(), ClosureMiddleware { request, next in try await next(request) }])
+        api.get("/items/{id}/*") { request async throws -> String in
+            try await Task.sleep(for: .milliseconds(1))
+            return "\(try request.parameter("id", as: Int.self)) \(request.parameter("*") ?? "-") \(request.requestID ?? "none")"
+        }
+        app.get("/plain/{id}") { request in "\(request.parameter("id") ?? "-") \(request.requestID ?? "none")" }
+        try await app.test(mode) { client async throws in
+            let given = try await client.get("/api/items/7/a/b%20c", headers: [("X-Request-ID", "req-1")])
+            #expect(given.bodyString == "7 a/b c req-1")
+            let made = try await client.get("/api/items/8/")
+            let id = try #require(made.header("x-request-id"))
+            #expect(id.count == 32 && id.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) })
+            #expect(made.bodyString == "8  \(id)")
+            let plain = try await client.get("/plain/x", headers: [("X-Request-ID", "ignored")])
+            #expect(plain.bodyString == "x none")
+            let insane = try await client.get("/api/items/9/z", headers: [("X-Request-ID", "has space")])
+            #expect(insane.header("x-request-id")?.count == 32)
+        }
+    }
+
     @Test("ErrorMiddleware: HTTPError keeps its status, other errors are a 500 that leaks nothing", arguments: bothModes)
     func errors(mode: TestMode) async throws {
         try await Self.app(ErrorMiddleware(logger: quietConfiguration().logger)).test(mode) { client async throws in
