@@ -62,10 +62,4 @@ struct ParameterLayoutTests {
         }
         #expect(ParameterLayout(try RoutePattern("/a/b")) == nil)
     }
-
-    @Test("route parameters and the request id fit the engine's slot: no allocation, no larger request")
-    func fitsTheSlot() {
-        #expect(MemoryLayout<RequestContextStorage>.size == 32)
-        #expect(MemoryLayout<Request>.size <= 200)
-    }
 }
