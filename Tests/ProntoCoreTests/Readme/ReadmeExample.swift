@@ -1,7 +1,7 @@
-// The README's example, verbatim between the markers: ReadmeTests checks that the README
-// shows exactly this code, and runs it.
+// The README's example, verbatim between the markers: ReadmeTests (in this folder) checks that the README
+// shows exactly this code, and runs it. The engine alone: it imports ProntoCore only.
 // BEGIN README EXAMPLE
-import Pronto
+import ProntoCore
 
 func makeServer(port: Int) -> Server {
     var configuration = ServerConfiguration(target: .tcp(host: "127.0.0.1", port: port))
