@@ -147,13 +147,13 @@ public final class App: RouteBuilder, Sendable {
             // instead of wrapping the dispatcher: a route behind inline middleware stays
             // synchronous, and the router runs before any middleware.
             let handler = route.handler.wrapped(in: middleware + route.middleware)
-            // Parsed twice (here and by the router), at startup only; the router has thrown
-            // for an invalid pattern before the layout is made.
-            let layout = { try ParameterLayout(RoutePattern(route.pattern)) }
+            // The pattern is parsed here and again by the router (at startup only); an
+            // invalid one throws here the RoutingError the router would throw.
+            let compiled = CompiledRoute(handler: handler, parameters: ParameterLayout(try RoutePattern(route.pattern)))
             if let method = HTTPMethod(name: route.method) {
-                try router.add(method, route.pattern, CompiledRoute(handler: handler, parameters: try layout()))
+                try router.add(method, route.pattern, compiled)
             } else {
-                try router.add(methodName: route.method, route.pattern, CompiledRoute(handler: handler, parameters: try layout()))
+                try router.add(methodName: route.method, route.pattern, compiled)
             }
         }
         // 404, 405 and automatic OPTIONS answers pass through the app middleware too.

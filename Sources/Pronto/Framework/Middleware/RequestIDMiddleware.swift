@@ -7,8 +7,10 @@
 /// each time a handler reads ``Request/requestID``): the request keeps where the id comes
 /// from, not the text.
 public struct RequestIDMiddleware: InlineMiddleware {
+    /// The header read from the request and set on the response.
     public static let headerName = "X-Request-ID"
 
+    /// The middleware; it has no options.
     public init() {}
 
     public func willRespond(to request: inout Request) -> MiddlewareStep<Void> {
