@@ -10,7 +10,9 @@
 #   WARMUP=2             seconds of wrk warm-up before each measured run
 #   SERVERS="limit pronto-engine pronto nio-http1 hummingbird"   subset, space or comma separated
 #                        (pronto = hello on App with its router; pronto-engine = hello --engine,
-#                        the same routes on the bare engine)
+#                        the same routes on the bare engine). Not in the default, only when listed:
+#                        uvloop-httptools and japronto, the Python peers of Peers/Python (setup.sh;
+#                        japronto needs JAPRONTO_SRC, see README.md)
 #   SCENARIOS="plaintext pipelined json hello"     subset, space or comma separated; also
 #                        json-pipelined and hello-pipelined (GET /hello/world)
 #   CONNECTIONS=100      wrk -c
@@ -18,7 +20,8 @@
 #   ALLOC=1              0 skips the allocation-counting runs
 #   ALLOC_DURATION=3     seconds of each allocation-counting wrk run
 #   SERVER_CPU=0 CLIENT_CPU=1   CPUs for taskset
-#   BUILD=1              0 skips all builds (binaries must already exist)
+#   BUILD=1              0 skips all builds (binaries must already exist); with the Python
+#                        peers selected, BUILD=1 runs Peers/Python/setup.sh (JAPRONTO_SRC passed on)
 #   BUILD_NICE=10        nice level for the builds
 #   STARTUP_TIMEOUT=30   seconds to wait for a server's port to answer
 #   RESULTS_DIR=Benchmarks/results
@@ -49,6 +52,8 @@ C_BUILD_DIR="$BENCH_DIR/.build"
 LIMIT_BIN="$C_BUILD_DIR/limit"
 MALLOC_LIB="$C_BUILD_DIR/libmalloccount.so"
 PEERS_DIR="$BENCH_DIR/Peers"
+PY_PEERS_DIR="$PEERS_DIR/Python"
+PY_PEERS_PYTHON="$PY_PEERS_DIR/.venv/bin/python"
 WORK_DIR=$(mktemp -d "${TMPDIR:-/tmp}/pronto-bench.XXXXXX")
 RESULTS_TSV="$WORK_DIR/results.tsv"
 CLK_TCK=$(getconf CLK_TCK)
@@ -63,7 +68,7 @@ done
 [[ $DURATION -ge 1 ]] || die "DURATION must be >= 1"
 
 for s in $SERVERS; do
-    case $s in limit|pronto|pronto-engine|nio-http1|hummingbird) ;; *) die "unknown server '$s' (known: limit pronto-engine pronto nio-http1 hummingbird)";; esac
+    case $s in limit|pronto|pronto-engine|nio-http1|hummingbird|uvloop-httptools|japronto) ;; *) die "unknown server '$s' (known: limit pronto-engine pronto nio-http1 hummingbird uvloop-httptools japronto)";; esac
 done
 for s in $SCENARIOS; do
     case $s in plaintext|pipelined|json|hello|json-pipelined|hello-pipelined) ;; *) die "unknown scenario '$s' (known: plaintext pipelined json hello json-pipelined hello-pipelined)";; esac
@@ -116,6 +121,7 @@ stop_server() {
 # ----------------------------------------------------------------- builds ----
 PRONTO_BIN=""
 PEERS_BIN=""
+PYTHON_VERSION=""
 build_all() {
     mkdir -p "$C_BUILD_DIR"
     if [[ $BUILD == 1 ]]; then
@@ -150,6 +156,27 @@ build_all() {
         if wants nio-http1; then [[ -x $PEERS_BIN/nio-http1 ]] || die "$PEERS_BIN/nio-http1 missing"; fi
         if wants hummingbird; then [[ -x $PEERS_BIN/hummingbird ]] || die "$PEERS_BIN/hummingbird missing"; fi
     fi
+
+    if wants uvloop-httptools || wants japronto; then
+        if [[ $BUILD == 1 ]]; then
+            log "setting up the Python peers (Benchmarks/Peers/Python/setup.sh${JAPRONTO_SRC:+, JAPRONTO_SRC=$JAPRONTO_SRC})"
+            if ! nice -n "$BUILD_NICE" "$PY_PEERS_DIR/setup.sh" >"$WORK_DIR/python-peers-setup.log" 2>&1; then
+                tail -n 30 "$WORK_DIR/python-peers-setup.log" >&2
+                die "Benchmarks/Peers/Python/setup.sh failed (last lines above)"
+            fi
+            grep '^\[python-peers\] japronto' "$WORK_DIR/python-peers-setup.log" >&2 || true
+        fi
+        [[ -x $PY_PEERS_PYTHON ]] || die "$PY_PEERS_PYTHON missing (run with BUILD=1, or Benchmarks/Peers/Python/setup.sh)"
+        if wants uvloop-httptools; then
+            "$PY_PEERS_PYTHON" -c 'import uvloop, httptools' 2>/dev/null ||
+                die "uvloop/httptools missing in Benchmarks/Peers/Python/.venv (run Benchmarks/Peers/Python/setup.sh)"
+        fi
+        if wants japronto; then
+            "$PY_PEERS_PYTHON" -c 'import japronto.protocol.cprotocol' 2>/dev/null ||
+                die "japronto is not built in Benchmarks/Peers/Python/.venv: PyPI has no japronto for this Python; build it from a checkout of squeaky-pl/japronto with JAPRONTO_SRC=/path/to/japronto Benchmarks/Peers/Python/setup.sh (or JAPRONTO_SRC=... $0), or drop japronto from SERVERS"
+        fi
+        PYTHON_VERSION=$("$PY_PEERS_PYTHON" --version 2>&1)
+    fi
 }
 
 # ---------------------------------------------------------------- servers ----
@@ -160,6 +187,8 @@ server_cmd() { # name port -> prints the command, one word per line
         pronto-engine) printf '%s\n' "$PRONTO_BIN" --engine --host 127.0.0.1 --port "$2" --threads 1 ;;
         nio-http1) printf '%s\n' "$PEERS_BIN/nio-http1" --host 127.0.0.1 --port "$2" --threads 1 ;;
         hummingbird) printf '%s\n' "$PEERS_BIN/hummingbird" --host 127.0.0.1 --port "$2" --threads 1 ;;
+        uvloop-httptools) printf '%s\n' "$PY_PEERS_PYTHON" "$PY_PEERS_DIR/uvloop_httptools_server.py" --host 127.0.0.1 --port "$2" ;;
+        japronto) printf '%s\n' "$PY_PEERS_PYTHON" "$PY_PEERS_DIR/japronto_server.py" --host 127.0.0.1 --port "$2" ;;
     esac
 }
 
@@ -353,7 +382,7 @@ JSON="$RESULTS_DIR/latest.json"
 {
     echo "# Pronto macro benchmark"
     echo
-    echo "$TIMESTAMP, commit $GIT_REV, $CPU_MODEL, Linux $KERNEL, $SWIFT_VERSION, load average at start $LOADAVG."
+    echo "$TIMESTAMP, commit $GIT_REV, $CPU_MODEL, Linux $KERNEL, $SWIFT_VERSION${PYTHON_VERSION:+, $PYTHON_VERSION (Python peers)}, load average at start $LOADAVG."
     if [[ $ALLOC == 1 ]]; then alloc_note="allocations from separate ${ALLOC_DURATION}s runs with the LD_PRELOAD counter"; else alloc_note="allocation counting skipped (ALLOC=0)"; fi
     echo "wrk -t1 -c$CONNECTIONS -d${DURATION}s on CPU $CLIENT_CPU; server (one thread) on CPU $SERVER_CPU; pipelined = $PIPELINE requests per write; $alloc_note."
     echo
@@ -366,6 +395,7 @@ JSON="$RESULTS_DIR/latest.json"
     printf '{\n'
     printf '  "timestamp": "%s",\n  "commit": "%s",\n  "cpu": "%s",\n  "kernel": "%s",\n  "swift": "%s",\n  "loadavg_at_start": "%s",\n' \
         "$TIMESTAMP" "$GIT_REV" "${CPU_MODEL//\"/}" "$KERNEL" "${SWIFT_VERSION//\"/}" "$LOADAVG"
+    if [[ -n $PYTHON_VERSION ]]; then printf '  "python": "%s",\n' "$PYTHON_VERSION"; fi
     printf '  "config": {"duration_s": %s, "warmup_s": %s, "connections": %s, "pipeline": %s, "alloc_duration_s": %s, "server_cpu": %s, "client_cpu": %s, "clk_tck": %s},\n' \
         "$DURATION" "$WARMUP" "$CONNECTIONS" "$PIPELINE" "$([[ $ALLOC == 1 ]] && echo "$ALLOC_DURATION" || echo null)" "$SERVER_CPU" "$CLIENT_CPU" "$CLK_TCK"
     printf '  "results": [\n'

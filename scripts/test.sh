@@ -3,6 +3,7 @@
 #   1. installs what the tests need when missing (curl from Debian; requests, h11, httplint from PyPI),
 #   2. builds and runs every Swift test (wire format, engine in-process and over sockets),
 #   3. runs real clients (curl, Python requests, h11) and httplint against the hello example,
+#      and counts heap allocations per request in the release build (scripts/alloc-check.py),
 #   4. tests the World example against SQLite and against a throwaway PostgreSQL (installed
 #      with apt-get when missing, started on port 15433, stopped at exit), then starts it
 #      with no database configured and checks its six endpoints.
@@ -25,6 +26,15 @@ swift test --skip-build
 echo "==> real clients against hello"
 swift build --product hello
 python3 scripts/client-compat.py "$(swift build --show-bin-path)/hello"
+
+echo "==> allocation regression check (release hello, LD_PRELOAD malloc counter)"
+if ! command -v gcc >/dev/null; then
+    apt-get update -qq && apt-get install -y -qq gcc
+fi
+swift build -c release --product hello
+mkdir -p .build/alloc-check
+gcc -O2 -shared -fPIC -o .build/alloc-check/libmalloccount.so Benchmarks/MallocCounter/malloccount.c
+python3 scripts/alloc-check.py "$(swift build -c release --show-bin-path)/hello" .build/alloc-check/libmalloccount.so
 
 echo "==> World example: tests against SQLite and PostgreSQL"
 WORLD=Examples/World

@@ -1,0 +1,190 @@
+import Logging
+import NIOCore
+
+/// Producing responses: dispatching to the handler (inline, or in an async worker), keeping
+/// them in request order, encoding them into the output buffer.
+extension HTTPConnectionHandler {
+    func dispatch(_ head: consuming RequestHead, _ headBytes: consuming ByteBuffer, _ body: consuming ByteBuffer?) {
+        let keepAlive = state.dispatched(requestKeepAlive: head.keepAlive)
+        let slot = Pending(response: nil, isHead: head.method == .head, keepAlive: keepAlive, http1_0: !head.version.isAtLeast1_1)
+        let connection = connectionInfo ?? ConnectionInfo(remoteAddress: nil, eventLoop: context.eventLoop, allocator: context.channel.allocator)
+        let request = Request(head: head, headBytes: headBytes, body: body, connection: connection)  // moves, no copies
+
+        let result: HandlerResult
+        do {
+            result = try handler.dispatch(request)
+        } catch {
+            result = .response(Self.internalError(error, request, logger))
+        }
+        switch consume result {  // no copy of the response (4 retains otherwise)
+        case .response(let response):
+            if pending.isEmpty {
+                encode(response, slot, request.headBytes)
+            } else {
+                var slot = slot
+                slot.response = response
+                slot.requestHead = request.headBytes
+                pending.append(slot)
+            }
+        case .async(let respond):
+            let sequence = headSequence &+ UInt64(pending.count)
+            pending.append(slot)
+            runAsync(respond, request, sequence)
+        case .asyncWithRequest(let request, let respond):
+            let sequence = headSequence &+ UInt64(pending.count)
+            pending.append(slot)
+            runAsync(respond, request, sequence)
+        }
+    }
+
+    /// Runs an async handler's job now, inline: a handler that does not suspend has answered
+    /// when this returns, and its request is gone before the next one is parsed (so the
+    /// parser reuses the header storage). Consumed: the request is moved, not copied.
+    private func runAsync(_ respond: consuming @escaping AsyncResponder, _ request: consuming Request, _ sequence: UInt64) {
+        if asyncWorker == nil {
+            // The workers run on this loop only (see AsyncHandlerWorkers); the cycle through
+            // this closure is broken when the connection closes (`asyncWorker = nil`).
+            asyncWorker = AsyncHandlerWorkers(loop: context.eventLoop, executor: resources.executor, logger: logger) { sequence, response, request in
+                self.complete(sequence, response, request)
+            }
+        }
+        asyncWorker!.submit(AsyncHandlerWorkers.Job(respond: respond, request: request, sequence: sequence))
+    }
+
+    /// An async handler finished: encode its response, and every one after it that is ready.
+    private func complete(_ sequence: UInt64, _ response: Response, _ request: Request) {
+        guard context != nil, state.isWritable, sequence >= headSequence else { return }
+        if !inReadBatch { resources.dateCache.refresh() }
+        let index = Int(sequence &- headSequence)
+        guard index < pending.count else { return }
+        if index == 0 {
+            // The oldest response owed (the common case): encode it now, without storing
+            // it in its slot and reading it back.
+            let slot = pending.removeFirst()
+            headSequence &+= 1
+            encode(response, slot, request.headBytes)
+        } else {
+            let slot = pending.index(pending.startIndex, offsetBy: index)
+            pending[slot].response = response
+            pending[slot].requestHead = request.headBytes
+        }
+        drainReady()
+        // Inside a read batch or `processInput` (a handler that answered inline), the
+        // caller flushes; otherwise one flush after every handler finishing this tick.
+        if !inReadBatch, !isProcessingInput { scheduleFlush() }
+    }
+
+    private func drainReady() {
+        while pending.first?.response != nil {
+            let first = pending.removeFirst()
+            headSequence &+= 1
+            encode(first.response!, first, first.requestHead)
+        }
+        if pending.isEmpty, state.isReadingBody { sendContinueIfExpected() }
+        if pending.isEmpty, state.finishQuiescing(owed: 0), !inReadBatch { flush() }
+    }
+
+    /// Answers with `response` after every response owed, then closes: a request could not
+    /// be parsed or was late, so nothing after it can be trusted.
+    func respondAndClose(_ response: Response) {
+        let slot = Pending(response: response, isHead: false, keepAlive: false, http1_0: false)
+        if pending.isEmpty { encode(response, slot, nil) } else { pending.append(slot) }
+        if !inReadBatch { flush() }
+    }
+
+    static func internalError(_ error: any Error, _ request: Request, _ logger: Logger) -> Response {
+        if let error = error as? any ResponseError {
+            logger.debug("handler answered with an error", metadata: ["error": "\(error)", "target": "\(request.target)"])
+            return error.response
+        }
+        logger.error("handler failed", metadata: ["error": "\(error)", "target": "\(request.target)"])
+        return internalServerError
+    }
+
+    // MARK: Encoding
+
+    /// Encodes one response at the end of `output`. Hot path: the response's parts are
+    /// passed to the encoder borrowed (no copies, so no retain/release per field).
+    func encode(_ response: Response, _ slot: Pending, _ requestHead: ByteBuffer?) {
+        let allowsBody = response.status.allowsBody
+        var length = 0
+        var usesScratch = false
+        if allowsBody {
+            if let known = response.body.knownLength {
+                length = known
+            } else {
+                // A writer of unknown length: write it aside to measure it.
+                scratch.clear()
+                do {
+                    try response.body.write(into: &scratch)
+                } catch {
+                    return encodeInternalError(error, slot, requestHead)
+                }
+                length = scratch.readableBytes
+                usesScratch = true
+            }
+        }
+        // While shutting down, the last response owed says the connection closes.
+        let close = state.closesAfter(keepAlive: slot.keepAlive, othersOwed: pending.count)
+        let keepAlive = !close && slot.http1_0
+        let framing: ResponseFraming = allowsBody ? .contentLength(length) : .none
+        let date = resources.dateCache
+        let size: Int
+        do {
+            size = try ResponseEncoder.headSize(
+                status: response.status, contentType: response.contentType, headers: response.headers,
+                framing: framing, close: close, keepAlive: keepAlive, date: date
+            )
+        } catch {
+            return encodeInternalError(error, slot, requestHead)
+        }
+        let headStart = output.writerIndex
+        output.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { out in
+            ResponseEncoder.encodeHead(
+                status: response.status, contentType: response.contentType, headers: response.headers,
+                framing: framing, close: close, keepAlive: keepAlive, date: date, into: out
+            )
+        }
+        if allowsBody, !slot.isHead {
+            if usesScratch {
+                output.writeBuffer(&scratch)
+            } else {
+                let bodyStart = output.writerIndex
+                do {
+                    try response.body.write(into: &output)
+                } catch {
+                    // A writer of known length that threw: drop its head and partial body.
+                    output.moveWriterIndex(to: headStart)
+                    return encodeInternalError(error, slot, requestHead)
+                }
+                // The head announced `length` bytes: any other count would make the client
+                // read the next response from the wrong place. Nothing of this response has
+                // left yet, so it becomes a 500.
+                let written = output.writerIndex - bodyStart
+                if written != length {
+                    output.moveWriterIndex(to: headStart)
+                    return encodeInternalError(BodyLengthMismatch(declared: length, written: written), slot, requestHead)
+                }
+            }
+        }
+        if close { state.finalResponseEncoded() }
+    }
+
+    /// Answers `slot` with a 500 instead of a response that cannot be sent (an invalid
+    /// header, a body writer that threw); the reason goes to the log.
+    private func encodeInternalError(_ error: any Error, _ slot: Pending, _ requestHead: ByteBuffer?) {
+        logger.error("invalid response", metadata: ["error": "\(error)", "request": "\(Self.requestLine(requestHead))"])
+        encode(Self.internalServerError, Pending(response: nil, isHead: slot.isHead, keepAlive: slot.keepAlive, http1_0: slot.http1_0), nil)
+    }
+
+    /// The request line at the start of a request's head bytes, for the log.
+    private static func requestLine(_ head: ByteBuffer?) -> String {
+        guard let head else { return "-" }
+        let line = head.readableBytesView.prefix { $0 != UInt8(ascii: "\r") && $0 != UInt8(ascii: "\n") }
+        return String(decoding: line.prefix(1024), as: UTF8.self)
+    }
+
+    private static let internalServerError = Response(
+        status: .internalServerError, contentType: "text/plain; charset=utf-8", body: .string("Internal Server Error\n")
+    )
+}

@@ -1,0 +1,94 @@
+import NIOCore
+
+/// Writing the output, closing, and the connection's timer.
+extension HTTPConnectionHandler {
+    /// Writes what is encoded (one write for the batch); closes after the last response.
+    func flush() {
+        guard let context else { return }
+        switch state.flush(hasBytes: output.readableBytes > 0, owed: pending.count) {
+        case .nothing:
+            break
+        case .write:
+            isWriting = true
+            context.writeAndFlush(wrapOutboundOut(output), promise: nil)
+            // NIO has written it (or queued a reference); clearing reuses the storage when
+            // the write completed, and is copy-on-write safe when it did not.
+            output.clear()
+            isWriting = false
+            resumeIfDeferred()
+        case .writeAndClose:
+            let promise = context.eventLoop.makePromise(of: Void.self)
+            isWriting = true
+            context.writeAndFlush(wrapOutboundOut(output), promise: promise)
+            output.clear()
+            isWriting = false
+            promise.futureResult.assumeIsolated().whenComplete { _ in self.closeGracefully() }
+        case .close:
+            closeGracefully()
+        }
+    }
+
+    /// Async handlers of one read batch finish one after the other in the same loop tick:
+    /// flush once after all of them (a task queued behind theirs), not once per response.
+    func scheduleFlush() {
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        context.eventLoop.assumeIsolated().execute {
+            self.flushScheduled = false
+            self.flush()
+            self.resumeIfPossible()
+        }
+    }
+
+    /// Closes our side for writing first, so the client reads the last response before
+    /// the connection goes away (a close with unread input would reset it), then closes.
+    private func closeGracefully() {
+        guard let context else { return }
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        context.close(mode: .output, promise: promise)
+        promise.futureResult.assumeIsolated().whenComplete { result in
+            guard let context = self.context else { return }
+            switch result {
+            case .success:
+                // Give the client a moment to read and close; then close regardless.
+                context.eventLoop.assumeIsolated().scheduleTask(in: .seconds(2)) { self.context?.close(promise: nil) }
+            case .failure:
+                context.close(promise: nil)
+            }
+        }
+    }
+
+    // MARK: Time
+
+    /// (Re)arms the connection's one timer (in uptime nanoseconds, the state machine's clock).
+    func armTimer(at deadline: UInt64) {
+        timer?.cancel()
+        timerDeadline = .uptimeNanoseconds(deadline)
+        // A strong capture on purpose: a weak reference would give the handler a side table,
+        // and every retain of it would take the runtime's slow path. The timer is cancelled
+        // when the channel goes away, which breaks the cycle.
+        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: timerDeadline) { self.timerFired() }
+    }
+
+    /// The reaper: one timer per connection, re-armed to the next deadline that matters
+    /// instead of rescheduled per request (a scheduled task allocates).
+    private func timerFired() {
+        timer = nil
+        timerDeadline = .distantFuture
+        guard let context else { return }
+        switch state.timerFired(at: context.eventLoop.now.uptimeNanoseconds, owed: pending.count) {
+        case nil:
+            break
+        case .rearm(let deadline):
+            armTimer(at: deadline)
+        case .requestTimeout:
+            logger.debug("request timeout", metadata: ["remote": "\(connectionInfo?.remoteAddress?.description ?? "?")"])
+            respondAndClose(Response(
+                status: .requestTimeout, contentType: "text/plain; charset=utf-8", body: .string("request not received in time\n")
+            ))
+        case .closeIdle:
+            logger.debug("idle timeout", metadata: ["remote": "\(connectionInfo?.remoteAddress?.description ?? "?")"])
+            context.close(promise: nil)
+        }
+    }
+}
