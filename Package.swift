@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "ProntoHTTP", targets: ["ProntoHTTP"]),
+        .library(name: "ProntoCore", targets: ["ProntoCore"]),
         .library(name: "Pronto", targets: ["Pronto"]),
         .library(name: "ProntoTesting", targets: ["ProntoTesting"]),
         .executable(name: "hello", targets: ["hello"]),
@@ -21,22 +22,35 @@ let package = Package(
     targets: [
         // Wire format only: no NIO, so it can be fuzzed and benchmarked alone.
         .target(name: "ProntoHTTP"),
+        // The engine: server, connections, the handler interface, Request and Response.
+        // Knows nothing of routes, middleware or JSON.
         .target(
-            name: "Pronto",
+            name: "ProntoCore",
             dependencies: [
                 "ProntoHTTP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The framework on the engine (App, router, middleware, JSON); re-exports ProntoCore.
+        .target(
+            name: "Pronto",
+            dependencies: [
+                "ProntoCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .target(
             name: "ProntoTesting",
             dependencies: [
-                "Pronto",
+                "ProntoCore", "Pronto",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -78,10 +92,32 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // Helpers shared by the engine's and the framework's tests (not a product).
+        .target(
+            name: "ProntoTestSupport",
+            dependencies: [
+                "ProntoCore", "ProntoTesting",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/ProntoTestSupport"
+        ),
+        .testTarget(
+            name: "ProntoCoreTests",
+            dependencies: [
+                "ProntoCore", "ProntoTesting", "ProntoTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "ProntoTests",
             dependencies: [
-                "Pronto", "ProntoTesting",
+                "Pronto", "ProntoTesting", "ProntoTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

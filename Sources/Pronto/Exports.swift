@@ -1,6 +1,3 @@
-// What a handler needs without importing the layers below by name.
-@_exported import ProntoHTTP
-@_exported import struct NIOCore.ByteBuffer
-@_exported import struct NIOCore.ByteBufferAllocator
-@_exported import struct NIOCore.TimeAmount
-@_exported import enum NIOCore.SocketAddress
+// `import Pronto` gives the framework and everything below it: the engine (ProntoCore),
+// which itself re-exports the wire format (ProntoHTTP) and the NIO types a handler uses.
+@_exported import ProntoCore

@@ -1,6 +1,6 @@
 import NIOCore
 import NIOEmbedded
-import Pronto
+import ProntoCore
 
 /// One client connection to a server under test, in-process or over a real socket:
 /// the same calls in both modes, so one test covers both.

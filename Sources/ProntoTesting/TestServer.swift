@@ -1,7 +1,7 @@
 import NIOCore
 import NIOEmbedded
 import NIOPosix
-import Pronto
+import ProntoCore
 
 /// How a test talks to the code under test.
 public enum TestMode: String, Sendable, CaseIterable, CustomStringConvertible {

@@ -141,16 +141,19 @@ public final class App: RouteBuilder, Sendable {
     /// - Throws: ``RoutingError`` for a conflict or an invalid pattern, naming the routes.
     public func makeHandler() throws -> HTTPHandler {
         let (routes, middleware) = closeRegistration()
-        var router = Router<RouteHandler>()
+        var router = Router<CompiledRoute>()
         for route in routes {
             // App middleware is folded into every route at startup, outside the group's,
             // instead of wrapping the dispatcher: a route behind inline middleware stays
             // synchronous, and the router runs before any middleware.
             let handler = route.handler.wrapped(in: middleware + route.middleware)
+            // The pattern is parsed here and again by the router (at startup only); an
+            // invalid one throws here the RoutingError the router would throw.
+            let compiled = CompiledRoute(handler: handler, parameters: ParameterLayout(try RoutePattern(route.pattern)))
             if let method = HTTPMethod(name: route.method) {
-                try router.add(method, route.pattern, handler)
+                try router.add(method, route.pattern, compiled)
             } else {
-                try router.add(methodName: route.method, route.pattern, handler)
+                try router.add(methodName: route.method, route.pattern, compiled)
             }
         }
         // 404, 405 and automatic OPTIONS answers pass through the app middleware too.
@@ -159,17 +162,26 @@ public final class App: RouteBuilder, Sendable {
         return HTTPHandler(Self.dispatcher(router, unrouted: unrouted))
     }
 
+    /// A route as the dispatcher runs it: its handler, middleware included, and where its
+    /// parameters lie.
+    struct CompiledRoute: Sendable {
+        let handler: RouteHandler
+        let parameters: ParameterLayout?
+    }
+
     static let notFound = Response(status: .notFound, contentType: "text/plain; charset=utf-8", body: .string("Not Found\n"))
 
-    /// Routing on the raw path bytes; parameters are attached to the request.
-    private static func dispatcher(_ router: Router<RouteHandler>, unrouted: RouteHandler) -> @Sendable (Request) throws -> HandlerResult {
+    /// Routing on the raw path bytes. The route's parameter layout is attached to the
+    /// request (in ``Request/context``, see `Request+Context.swift`: a reference, no
+    /// allocation); the parameters are found from it when a handler asks.
+    private static func dispatcher(_ router: Router<CompiledRoute>, unrouted: RouteHandler) -> @Sendable (Request) throws -> HandlerResult {
         { request in
             switch router.match(request) {
-            case .found(let route, let parameters), .headFallback(let route, let parameters):
-                if parameters.isEmpty { return try route.result(for: request) }
+            case .found(let route, _), .headFallback(let route, _):
+                guard let layout = route.parameters else { return try route.handler.result(for: request) }
                 var request = request
-                request.parameters = parameters
-                return try route.result(for: request)
+                request.routeLayout = layout
+                return try route.handler.result(for: request)
             case .options, .methodNotAllowed, .notFound:
                 return try unrouted.result(for: request)
             }
@@ -177,14 +189,14 @@ public final class App: RouteBuilder, Sendable {
     }
 
     /// The answer to a request no route takes: 404, 405 with `Allow`, or the automatic OPTIONS.
-    private static func unroutedResponse(_ match: RouteMatch<RouteHandler>) -> Response {
+    private static func unroutedResponse(_ match: RouteMatch<CompiledRoute>) -> Response {
         switch match {
         case .options(let allowed):
-            Response(status: .noContent, headers: ["Allow": RouteMatch<RouteHandler>.allowHeader(allowed)])
+            Response(status: .noContent, headers: ["Allow": RouteMatch<CompiledRoute>.allowHeader(allowed)])
         case .methodNotAllowed(let allowed):
             Response(
                 status: .methodNotAllowed, contentType: "text/plain; charset=utf-8",
-                headers: ["Allow": RouteMatch<RouteHandler>.allowHeader(allowed)], body: .string("Method Not Allowed\n")
+                headers: ["Allow": RouteMatch<CompiledRoute>.allowHeader(allowed)], body: .string("Method Not Allowed\n")
             )
         case .notFound, .found, .headFallback:
             notFound
@@ -283,10 +295,10 @@ extension HTTPMethod {
     }
 }
 
-extension Router where Handler == RouteHandler {
+extension Router {
     /// The route for `request`, matched on its raw path bytes.
     @inline(__always)
-    func match(_ request: Request) -> RouteMatch<RouteHandler> {
+    func match(_ request: Request) -> RouteMatch<Handler> {
         let method = request.method
         let pathRange = request.head.pathRange
         return request.headBytes.withUnsafeReadableBytes { bytes in

@@ -1,8 +1,16 @@
 extension Request {
+    /// The path parameters of the route that matched (found by ``App``'s router): byte
+    /// ranges into the path, read with ``Parameters/value(_:in:)`` and the path's bytes
+    /// (``withPathBytes(_:)``), or more simply with ``parameter(_:)``. Empty when no route
+    /// with parameters matched.
+    public var parameters: Parameters {
+        withPathBytes { routeParameters(in: $0) }
+    }
+
     /// The decoded value of the path parameter `name` (`{name}` in the route, `*` for the
     /// catch-all), or nil when the route has none by that name.
     public func parameter(_ name: String) -> String? {
-        withPathBytes { parameters.value(name, in: $0) }
+        withPathBytes { routeParameters(in: $0).value(name, in: $0) }
     }
 
     /// The path parameter `name` converted to `T`.
@@ -10,7 +18,12 @@ extension Request {
     /// - Throws: ``ParameterError``, answered with 400 naming the parameter and the value
     ///   when it does not convert (500 when the route has no such parameter: a bug).
     public func parameter<T: LosslessStringConvertible>(_ name: String, as type: T.Type) throws(ParameterError) -> T {
-        try withPathBytes { (path) throws(ParameterError) -> T in try parameters.get(name, as: T.self, in: path) }
+        try withPathBytes { (path) throws(ParameterError) -> T in try routeParameters(in: path).get(name, as: T.self, in: path) }
+    }
+
+    /// The parameters of the matched route in `path` (this request's path bytes).
+    private func routeParameters(in path: UnsafeRawBufferPointer) -> Parameters {
+        routeLayout?.parameters(in: path) ?? Parameters()
     }
 
     /// Calls `body` with the raw bytes of the path (no query), where route parameters point.
