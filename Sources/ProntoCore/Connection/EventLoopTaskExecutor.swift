@@ -11,12 +11,25 @@ import NIOCore
 /// handler task from inside the connection's read callback and the task runs at once, on
 /// this stack, until it suspends. An async handler that never suspends then costs what a
 /// synchronous one does: no enqueue, no loop tick, no allocation.
+///
+/// Jobs enqueued on the loop's own thread (a handler resuming after `Task.yield()`, or after
+/// a future of this loop completed) wait in a queue of this executor's, drained by one NIO
+/// task per loop tick, instead of one NIO task each: NIO's task queue takes a lock and
+/// allocates per task, a cost every suspended handler paid. Jobs from other threads go
+/// through `EventLoop.enqueue(_:)`, which is thread-safe.
 public final class EventLoopTaskExecutor: TaskExecutor, @unchecked Sendable {
-    // Sendable: `loop` is immutable and event loops are thread-safe; `runsNextJobInline`
-    // is read and written only on `loop`'s thread (enqueue checks `inEventLoop` first).
+    // Sendable: `loop` is immutable and event loops are thread-safe; every stored var is
+    // read and written only on `loop`'s thread (enqueue checks `inEventLoop` first).
+    /// The event loop the jobs run on.
     public let loop: any EventLoop
     @exclusivity(unchecked) private var runsNextJobInline = false
+    /// Jobs enqueued on the loop's thread, run by the next `drain`.
+    @exclusivity(unchecked) private var queued: CircularBuffer<UnownedJob> = CircularBuffer(initialCapacity: 64)
+    @exclusivity(unchecked) private var drainScheduled = false
+    /// Made once: scheduling it allocates no closure context per tick.
+    @exclusivity(unchecked) private var drainTask: (@Sendable () -> Void)?
 
+    /// An executor for the jobs of tasks that prefer `loop`.
     public init(_ loop: any EventLoop) {
         self.loop = loop
     }
@@ -26,12 +39,33 @@ public final class EventLoopTaskExecutor: TaskExecutor, @unchecked Sendable {
         loop.inEventLoop && withUnsafeCurrentTask(body: { $0 == nil })
     }
 
+    /// Runs `job` on the loop: inline when asked (``runInline(_:)``), else queued.
     public func enqueue(_ job: consuming ExecutorJob) {
-        if loop.inEventLoop, runsNextJobInline {
+        guard loop.inEventLoop else { return loop.enqueue(job) }
+        if runsNextJobInline {
             runsNextJobInline = false
             job.runSynchronously(on: asUnownedTaskExecutor())
-        } else {
-            loop.enqueue(job)
+            return
+        }
+        queued.append(UnownedJob(job))
+        if !drainScheduled {
+            drainScheduled = true
+            if drainTask == nil {
+                let executor = NIOLoopBound(self, eventLoop: loop)
+                drainTask = { executor.value.drain() }
+            }
+            loop.execute(drainTask!)
+        }
+    }
+
+    /// Runs the jobs queued so far. Jobs they enqueue wait for the next tick, so a task that
+    /// keeps yielding cannot starve the loop's I/O.
+    private func drain() {
+        drainScheduled = false
+        var count = queued.count
+        while count > 0, let job = queued.popFirst() {
+            count -= 1
+            job.runSynchronously(on: asUnownedTaskExecutor())
         }
     }
 
