@@ -5,14 +5,10 @@ import Testing
 
 @Suite("README: the engine alone")
 struct ReadmeTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     @Test("the README shows the engine example exactly as tested")
     func readmeMatchesTestedCode() throws {
-        let readme = try String(contentsOf: Self.root.appendingPathComponent("README.md"), encoding: .utf8)
-        let source = try String(contentsOf: Self.root.appendingPathComponent("Tests/ProntoCoreTests/Readme/ReadmeExample.swift"), encoding: .utf8)
-        let example = try #require(source.components(separatedBy: "// BEGIN README EXAMPLE\n").last?.components(separatedBy: "// END README EXAMPLE").first)
-        #expect(readme.contains("```swift\n" + example + "```"), "README.md must show Tests/ProntoCoreTests/Readme/ReadmeExample.swift's example verbatim")
+        try expectDocumentShowsExample("README.md", from: "Tests/ProntoCoreTests/Readme/ReadmeExample.swift", marker: "README EXAMPLE")
     }
 
     @Test("the README engine example serves what it says")

@@ -1,5 +1,6 @@
 import Foundation
 import Pronto
+import ProntoTestSupport
 import ProntoTesting
 import Testing
 
@@ -7,10 +8,7 @@ import Testing
 struct MiddlewareGuideTests {
     @Test("the guide shows the inline middleware example exactly as tested")
     func guideMatchesTestedCode() throws {
-        let guide = try String(contentsOf: ReadmeTests.root.appendingPathComponent("Sources/Pronto/Pronto.docc/Middleware.md"), encoding: .utf8)
-        let source = try String(contentsOf: ReadmeTests.root.appendingPathComponent("Tests/ProntoTests/Middleware/MiddlewareGuideExample.swift"), encoding: .utf8)
-        let example = try #require(source.components(separatedBy: "// BEGIN GUIDE EXAMPLE\n").last?.components(separatedBy: "// END GUIDE EXAMPLE").first)
-        #expect(guide.contains("```swift\n" + example + "```"), "Middleware.md must show Tests/ProntoTests/Middleware/MiddlewareGuideExample.swift's example verbatim")
+        try expectDocumentShowsExample("Sources/Pronto/Pronto.docc/Middleware.md", from: "Tests/ProntoTests/Middleware/MiddlewareGuideExample.swift", marker: "GUIDE EXAMPLE")
     }
 
     @Test("the guide's example answers 401 without a key and names the owner with one", arguments: TestMode.allCases)

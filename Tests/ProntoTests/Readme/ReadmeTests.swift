@@ -7,14 +7,10 @@ import Testing
 
 @Suite("README")
 struct ReadmeTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     @Test("the README shows the framework example exactly as tested")
     func readmeMatchesTestedAppCode() throws {
-        let readme = try String(contentsOf: Self.root.appendingPathComponent("README.md"), encoding: .utf8)
-        let source = try String(contentsOf: Self.root.appendingPathComponent("Tests/ProntoTests/Readme/ReadmeAppExample.swift"), encoding: .utf8)
-        let example = try #require(source.components(separatedBy: "// BEGIN README APP EXAMPLE\n").last?.components(separatedBy: "// END README APP EXAMPLE").first)
-        #expect(readme.contains("```swift\n" + example + "```"), "README.md must show Tests/ProntoTests/Readme/ReadmeAppExample.swift's example verbatim")
+        try expectDocumentShowsExample("README.md", from: "Tests/ProntoTests/Readme/ReadmeAppExample.swift", marker: "README APP EXAMPLE")
     }
 
     @Test("the README framework example serves what it says", arguments: TestMode.allCases)
