@@ -1,5 +1,5 @@
 /// What a middleware calls to pass the request on: the next middleware, or the route.
-public typealias Next = nonisolated(nonsending) @Sendable (Request) async throws -> Response
+public typealias Next = AsyncResponder
 
 /// Code that runs around route handlers: it sees the request first and the response last.
 ///

@@ -54,7 +54,7 @@ public struct RouteGroup: RouteBuilder, Sendable {
     }
 
     public func on<R: ResponseEncodable>(_ method: HTTPMethod, _ pattern: String, _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R) {
-        if let direct = handler as? nonisolated(nonsending) @Sendable (Request) async throws -> Response {
+        if let direct = handler as? AsyncResponder {
             return app.register(method.name ?? "", prefix + pattern, .async(direct), middleware)
         }
         app.register(method.name ?? "", prefix + pattern, .async { request in try await handler(request).response(for: request) }, middleware)

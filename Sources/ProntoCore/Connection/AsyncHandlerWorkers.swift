@@ -19,7 +19,7 @@ import NIOCore
 /// executor, so they run there too); hence `@unchecked Sendable`.
 final class AsyncHandlerWorkers: @unchecked Sendable {
     struct Job {
-        let respond: nonisolated(nonsending) @Sendable (Request) async throws -> Response
+        let respond: AsyncResponder
         let request: Request
         let sequence: UInt64
     }

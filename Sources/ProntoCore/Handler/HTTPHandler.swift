@@ -35,7 +35,7 @@ public struct HTTPHandler: Sendable {
     }
 
     /// A handler that answers every request from an async function on the event loop.
-    public static func async(_ respond: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> Response) -> HTTPHandler {
+    public static func async(_ respond: @escaping AsyncResponder) -> HTTPHandler {
         HTTPHandler { _ in .async(respond) }
     }
 }
