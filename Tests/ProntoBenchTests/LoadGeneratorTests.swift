@@ -223,9 +223,11 @@ func configuration(_ url: String, _ edit: (inout LoadConfiguration) -> Void) thr
                 $0.rate = 400
             })
             #expect(report.requests == 200)
-            // 200 requests at 400/s take about 0.5 s: not much less (no burst), not much more.
+            // 200 requests at 400/s take about 0.5 s: not less (no burst). The upper bound only
+            // catches a runaway run: wall time on a shared 2-core machine varies with its load
+            // (1.5 s was exceeded under a concurrent build and once at 1.508 s alone).
             #expect(report.durationSeconds > 0.45)
-            #expect(report.durationSeconds < 1.5)
+            #expect(report.durationSeconds < 5)
         }
     }
 
@@ -238,7 +240,9 @@ func configuration(_ url: String, _ edit: (inout LoadConfiguration) -> Void) thr
             })
             #expect(report.requests > 0)
             #expect(report.errors.total == 0)
-            #expect(report.durationSeconds >= 0.3 && report.durationSeconds < 1.5)
+            // It stops: the upper bound catches a run that ignores its duration, with room for
+            // a loaded machine (see fixedRateKeepsTheRate).
+            #expect(report.durationSeconds >= 0.3 && report.durationSeconds < 5)
         }
     }
 }
