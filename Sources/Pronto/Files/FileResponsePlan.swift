@@ -55,10 +55,6 @@ struct FileResponsePlan: Sendable {
     var headers: HTTPFields
     var body: Body
 
-    static let partialContent = HTTPStatus(code: 206)
-    static let preconditionFailed = HTTPStatus(code: 412)
-    static let rangeNotSatisfiable = HTTPStatus(code: 416)
-
     /// The plan for a GET (`isHead` false) or HEAD request with `request`'s headers, for
     /// `file`. `now` is the current epoch second (a later If-Modified-Since is invalid);
     /// `boundary` makes a multipart boundary when one is needed.
@@ -76,11 +72,11 @@ struct FileResponsePlan: Sendable {
         // 1. and 2.: the client's precondition for changing or reading exactly this version.
         if let ifMatch = request.ifMatch {
             if !EntityTagMatching.list(ifMatch, contains: tag, weak: false) {
-                status = Self.preconditionFailed
+                status = .preconditionFailed
                 return
             }
         } else if let text = request.ifUnmodifiedSince, let date = HTTPDate.parse(text), lastModified > date {
-            status = Self.preconditionFailed
+            status = .preconditionFailed
             return
         }
         // 3. and 4.: the client's cache is current.
@@ -101,18 +97,18 @@ struct FileResponsePlan: Sendable {
         }
         switch ranges {
         case .unsatisfiable:
-            status = Self.rangeNotSatisfiable
+            status = .rangeNotSatisfiable
             headers.add(name: "Accept-Ranges", value: "bytes")
             headers.add(name: "Content-Range", value: "bytes */\(file.size)")
             if file.hasVariants { headers.add(name: "Vary", value: "Accept-Encoding") }
         case .ranges(let list) where list.count == 1:
-            status = Self.partialContent
+            status = .partialContent
             addRepresentationHeaders(file, cacheControl)
             headers.add(name: "Content-Range", value: MultipartByteRanges.contentRange(list[0], size: file.size))
             contentType = file.contentType
             body = .range(list[0])
         case .ranges(let list) where file.encoding == nil:
-            status = Self.partialContent
+            status = .partialContent
             addRepresentationHeaders(file, cacheControl)
             let multipart = MultipartByteRanges(ranges: list, size: file.size, contentType: file.contentType, boundary: boundary())
             contentType = multipart.contentType

@@ -27,6 +27,7 @@ public struct StaticFileOptions: Sendable {
     /// adjacent ones are merged; a request for more gets the whole file (200).
     public var maxRanges: Int
 
+    /// Options with the defaults above; pass only what differs.
     public init(
         indexFile: String? = "index.html", allowsHiddenFiles: Bool = false, cacheControl: String? = nil,
         precompressed: [ContentCoding] = [.brotli, .gzip], maxRanges: Int = 16

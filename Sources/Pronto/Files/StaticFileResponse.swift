@@ -7,13 +7,8 @@ import Darwin
 #endif
 import NIOCore
 
-// The one place where a plan becomes a `Response` with a body made of the file: the glue
-// between the file logic (which knows nothing of bodies) and the engine.
-//
-// Until the engine's file and stream bodies land (`Response.Body.file(FileBody)`,
-// `.stream(ResponseBodyStream)`), the bytes are read with `pread` into the output buffer
-// by a body writer of known length. That is correct but holds a whole range in memory
-// while it is sent; the engine's bodies send with `sendfile` and in pieces.
+// The one place where a plan becomes a `Response` whose body is the file: the glue between
+// the file logic (which knows nothing of bodies) and the engine's file and stream bodies.
 
 extension FileResponsePlan {
     /// The response carrying this plan, its body read from `file`. Takes ownership of
@@ -24,23 +19,42 @@ extension FileResponsePlan {
         case .none:
             file.close()
         case .range(let range):
-            response.body = .writer(FileRangesWriter(file: FileDescriptorOwner(file.descriptor), pieces: [.file(range)]))
-        case .multipart(let multipart):
-            var pieces: [FileRangesWriter.Piece] = []
-            pieces.reserveCapacity(multipart.parts.count * 2 + 1)
-            for part in multipart.parts {
-                pieces.append(.text(part.head))
-                pieces.append(.file(part.range))
-            }
-            pieces.append(.text(multipart.epilogue))
-            response.body = .writer(FileRangesWriter(file: FileDescriptorOwner(file.descriptor), pieces: pieces))
+            // One range, or the whole file: the engine sends it with `sendfile` (or reads a
+            // small one beside the head) and closes the descriptor, also for HEAD.
+            response.body = .file(FileBody(takingDescriptor: file.descriptor, offset: range.lowerBound, length: range.count))
+        case .multipart(let layout):
+            // The parts' heads interleave with the file's bytes, so `sendfile` does not fit:
+            // stream them, reading each range in pieces. The exact length is known up front.
+            let owner = FileDescriptorOwner(file.descriptor)
+            response.body = .stream(ResponseBodyStream(contentLength: layout.contentLength) { writer in
+                try await Self.writeMultipart(layout, from: owner, to: writer)
+            })
         }
         return response
     }
+
+    /// Bytes read per `pread` for a multipart body: big enough to keep system calls few, small
+    /// enough that a connection holds little memory while the client reads slowly.
+    static let multipartPieceSize = 64 * 1024
+
+    static func writeMultipart(_ layout: MultipartByteRanges, from file: FileDescriptorOwner, to writer: ResponseBodyStreamWriter) async throws {
+        for part in layout.parts {
+            try await writer.write(part.head)
+            var offset = part.range.lowerBound
+            while offset < part.range.upperBound {
+                let count = min(multipartPieceSize, part.range.upperBound - offset)
+                var buffer = writer.allocator.buffer(capacity: count)
+                try file.read(at: offset, count: count, into: &buffer)
+                offset += count
+                try await writer.write(buffer)
+            }
+        }
+        try await writer.write(layout.epilogue)
+    }
 }
 
-/// Closes its descriptor when the last reference goes, whether the body was written or
-/// not (a HEAD request, a connection closed first).
+/// Owns a descriptor for a streamed body: closed when the last reference goes, whether the
+/// body was sent or not (a HEAD request, a connection closed first).
 final class FileDescriptorOwner: Sendable {
     let descriptor: CInt
 
@@ -51,58 +65,24 @@ final class FileDescriptorOwner: Sendable {
     deinit {
         _ = close(descriptor)
     }
-}
 
-/// A body of file ranges and text pieces, read with `pread` (the offset is explicit, so the
-/// descriptor has no shared position to get wrong). Its length is known up front; a file
-/// that shrank meanwhile makes the write throw, and the engine answers 500 instead of a
-/// short body.
-struct FileRangesWriter: ResponseBodyWriter {
-    enum Piece: Sendable {
-        case text(String)
-        case file(Range<Int>)
-    }
-
-    let file: FileDescriptorOwner
-    let pieces: [Piece]
-
-    var contentLength: Int? {
-        pieces.reduce(0) { total, piece in
-            switch piece {
-            case .text(let text): total + text.utf8.count
-            case .file(let range): total + range.count
-            }
-        }
-    }
-
-    func write(into buffer: inout ByteBuffer) throws {
-        for piece in pieces {
-            switch piece {
-            case .text(let text):
-                buffer.writeString(text)
-            case .file(let range):
-                try Self.read(file.descriptor, range, into: &buffer)
-            }
-        }
-    }
-
-    /// Appends bytes `range` of `descriptor` to `buffer`.
-    static func read(_ descriptor: CInt, _ range: Range<Int>, into buffer: inout ByteBuffer) throws {
-        guard !range.isEmpty else { return }
-        let start = buffer.writerIndex
+    /// Appends bytes `offset ..< offset + count` of the file to `buffer`, with `pread` (the
+    /// offset is explicit: the descriptor's shared position is never used).
+    ///
+    /// - Throws: ``FileChangedError`` when the file gives fewer bytes: it shrank after its
+    ///   size was announced, so the body cannot be completed (the engine cuts the connection).
+    func read(at offset: Int, count: Int, into buffer: inout ByteBuffer) throws {
         var done = 0
-        buffer.reserveCapacity(minimumWritableBytes: range.count)
-        while done < range.count {
-            let count = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: range.count - done) { out in
-                let n = pread(descriptor, out.baseAddress, range.count - done, off_t(range.lowerBound + done))
+        while done < count {
+            let n = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count - done) { out in
+                let n = pread(descriptor, out.baseAddress, count - done, off_t(offset + done))
                 return n > 0 ? n : 0
             }
-            if count == 0 {
+            if n == 0 {
                 if errno == EINTR { continue }
-                buffer.moveWriterIndex(to: start)
-                throw FileChangedError(expected: range.count, read: done)
+                throw FileChangedError(expected: count, read: done)
             }
-            done += count
+            done += n
         }
     }
 }

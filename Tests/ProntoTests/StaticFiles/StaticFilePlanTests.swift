@@ -71,27 +71,27 @@ struct StaticFilesPlanTests {
     func preconditions() {
         #expect(plan(.init(ifMatch: Self.tag)).status == .ok)
         #expect(plan(.init(ifMatch: "*")).status == .ok)
-        #expect(plan(.init(ifMatch: "\"other\"")).status == FileResponsePlan.preconditionFailed)
-        #expect(plan(.init(ifMatch: "W/" + Self.tag)).status == FileResponsePlan.preconditionFailed, "strong comparison")
+        #expect(plan(.init(ifMatch: "\"other\"")).status == .preconditionFailed)
+        #expect(plan(.init(ifMatch: "W/" + Self.tag)).status == .preconditionFailed, "strong comparison")
         #expect(plan(.init(ifUnmodifiedSince: Self.date(0))).status == .ok)
-        #expect(plan(.init(ifUnmodifiedSince: Self.date(-1))).status == FileResponsePlan.preconditionFailed)
+        #expect(plan(.init(ifUnmodifiedSince: Self.date(-1))).status == .preconditionFailed)
         #expect(plan(.init(ifUnmodifiedSince: "garbage")).status == .ok, "an invalid date is ignored")
         #expect(plan(.init(ifMatch: Self.tag, ifUnmodifiedSince: Self.date(-1))).status == .ok, "If-Match wins")
         // 412 comes before 304.
-        #expect(plan(.init(ifMatch: "\"other\"", ifNoneMatch: Self.tag)).status == FileResponsePlan.preconditionFailed)
+        #expect(plan(.init(ifMatch: "\"other\"", ifNoneMatch: Self.tag)).status == .preconditionFailed)
         #expect(plan(.init(ifMatch: "\"other\"")).body == .none)
     }
 
     @Test("Range: 206 for one range, 416 with Content-Range */size, ignored for HEAD")
     func ranges() {
         let single = plan(.init(range: "bytes=10-19"))
-        #expect(single.status == FileResponsePlan.partialContent)
+        #expect(single.status == .partialContent)
         #expect(single.headers["Content-Range"] == "bytes 10-19/1000")
         #expect(single.headers["ETag"] == Self.tag)
         #expect(single.contentType == "text/plain; charset=utf-8")
         #expect(single.body == .range(10..<20))
         let none = plan(.init(range: "bytes=1000-"))
-        #expect(none.status == FileResponsePlan.rangeNotSatisfiable)
+        #expect(none.status == .rangeNotSatisfiable)
         #expect(none.headers["Content-Range"] == "bytes */1000")
         #expect(none.body == .none)
         #expect(plan(.init(range: "bytes=0-1"), isHead: true).status == .ok)
@@ -102,7 +102,7 @@ struct StaticFilesPlanTests {
     @Test("several ranges: multipart/byteranges; an encoded representation is sent whole")
     func multipart() {
         let p = plan(.init(range: "bytes=0-4,50-59"))
-        #expect(p.status == FileResponsePlan.partialContent)
+        #expect(p.status == .partialContent)
         #expect(p.contentType == "multipart/byteranges; boundary=BOUNDARY")
         #expect(p.headers["Content-Range"] == nil)
         guard case .multipart(let layout) = p.body else {
@@ -115,17 +115,17 @@ struct StaticFilesPlanTests {
         #expect(encoded.status == .ok)
         #expect(encoded.headers["Content-Encoding"] == "gzip")
         let encodedSingle = plan(.init(range: "bytes=0-4"), encoding: .gzip, hasVariants: true)
-        #expect(encodedSingle.status == FileResponsePlan.partialContent, "a range of the encoded bytes")
+        #expect(encodedSingle.status == .partialContent, "a range of the encoded bytes")
         #expect(encodedSingle.headers["Content-Encoding"] == "gzip")
         #expect(encodedSingle.headers["Vary"] == "Accept-Encoding")
     }
 
     @Test("If-Range: a strong tag or the exact Last-Modified keeps the range; anything else sends the whole file")
     func ifRange() {
-        #expect(plan(.init(ifRange: Self.tag, range: "bytes=0-1")).status == FileResponsePlan.partialContent)
+        #expect(plan(.init(ifRange: Self.tag, range: "bytes=0-1")).status == .partialContent)
         #expect(plan(.init(ifRange: "\"other\"", range: "bytes=0-1")).status == .ok)
         #expect(plan(.init(ifRange: "W/" + Self.tag, range: "bytes=0-1")).status == .ok, "weak never matches")
-        #expect(plan(.init(ifRange: Self.date(0), range: "bytes=0-1")).status == FileResponsePlan.partialContent)
+        #expect(plan(.init(ifRange: Self.date(0), range: "bytes=0-1")).status == .partialContent)
         #expect(plan(.init(ifRange: Self.date(1), range: "bytes=0-1")).status == .ok, "the date must be equal, not later")
         #expect(plan(.init(ifRange: Self.date(-1), range: "bytes=0-1")).status == .ok)
         #expect(plan(.init(ifRange: "garbage", range: "bytes=0-1")).status == .ok)

@@ -8,7 +8,7 @@ import ProntoTestSupport
 /// <base>/secret.txt            must never be served
 /// <base>/public2/x.txt         a sibling whose name starts with the root's
 /// <base>/public/               the root
-///   hello.txt, index.html, a b.txt, .env, data.bin (300 bytes)
+///   hello.txt, index.html, a b.txt, .env, data.bin (300 bytes), big.bin (300 000), empty.txt
 ///   docs/index.html, empty/ (no index)
 ///   app.js + app.js.br + app.js.gz, style.css + style.css.gz
 ///   link-inside -> hello.txt, link-outside -> ../secret.txt, dir-outside -> ..,
@@ -20,6 +20,9 @@ final class StaticFilesFixture: Sendable {
     static let secret = "TOP SECRET, never served\n"
     static let hello = "Hello, static world!\n"
     static let data: [UInt8] = (0..<300).map { UInt8($0 % 251) }
+    /// Larger than the engine's copy threshold (64 KiB), so it goes out with `sendfile`,
+    /// and than a multipart piece (64 KiB), so a range is read in several.
+    static let big: [UInt8] = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 8) }
 
     init() throws {
         let fm = FileManager.default
@@ -38,6 +41,8 @@ final class StaticFilesFixture: Sendable {
         try write(root + "/a b.txt", "spaced\n")
         try write(root + "/.env", Self.secret)
         try Data(Self.data).write(to: URL(fileURLWithPath: root + "/data.bin"))
+        try Data(Self.big).write(to: URL(fileURLWithPath: root + "/big.bin"))
+        try write(root + "/empty.txt", "")
         try write(root + "/docs/index.html", "<h1>docs</h1>\n")
         try write(root + "/app.js", "console.log('identity')\n")
         try write(root + "/app.js.br", "BROTLI")
