@@ -118,7 +118,9 @@ struct StaticFileSystem: Sendable {
     private func openInside(_ root: [UInt8], _ full: [UInt8]) -> (OpenedFile, [UInt8])? {
         guard let canonical = Self.realPath(full), Self.isInside(canonical, root: root) else { return nil }
         // A symlink named `style.css` may point at `.env`: the target's name counts too.
-        if !allowHidden, canonical[root.count...].contains(subsequence: [UInt8(ascii: "/"), UInt8(ascii: ".")]) {
+        // (Below a root of `/` the rest starts without its slash, hence the first test.)
+        let rest = canonical[root.count...]
+        if !allowHidden, rest.first == UInt8(ascii: ".") || rest.contains(subsequence: [UInt8(ascii: "/"), UInt8(ascii: ".")]) {
             return nil
         }
         guard let file = Self.open(canonical, noFollow: false) else { return nil }

@@ -64,4 +64,15 @@ struct StaticFilesPathTests {
         #expect(relative(String(repeating: "a", count: StaticFilePath.maxLength + 1)) == nil)
         #expect(relative(String(repeating: "%61", count: StaticFilePath.maxLength + 1)) == nil)
     }
+
+    @Test("inside the root means the root itself or below its slash")
+    func inside() {
+        func inside(_ path: String, _ root: String) -> Bool { StaticFileSystem.isInside(Array(path.utf8), root: Array(root.utf8)) }
+        #expect(inside("/srv/www", "/srv/www"))
+        #expect(inside("/srv/www/a/b", "/srv/www"))
+        #expect(!inside("/srv/www-secret/a", "/srv/www"), "a sibling sharing the root's prefix")
+        #expect(!inside("/srv/ww", "/srv/www"))
+        #expect(!inside("/srv", "/srv/www"))
+        #expect(inside("/etc/passwd", "/"))
+    }
 }
