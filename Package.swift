@@ -65,6 +65,7 @@ let package = Package(
                 "Pronto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             path: "Examples/hello",
             exclude: ["Public"]

@@ -8,6 +8,8 @@ enum StreamingRoutes {
     static let piece = ByteBuffer(repeating: UInt8(ascii: "x"), count: 16 * 1024)
 
     static func add(to app: App) {
+        ClockBroadcast().add(to: app)
+
         // `curl -N 'localhost:8080/sse?count=5'`: N events, 10 ms apart.
         app.get("/sse") { request in
             let count = min(max(try request.query("count", as: Int.self) ?? 10, 0), 1_000_000)
