@@ -28,6 +28,7 @@ public struct HTTPStatus: Sendable, Hashable, CustomStringConvertible {
     public static let created = HTTPStatus(code: 201)
     public static let accepted = HTTPStatus(code: 202)
     public static let noContent = HTTPStatus(code: 204)
+    public static let partialContent = HTTPStatus(code: 206)
     public static let movedPermanently = HTTPStatus(code: 301)
     public static let found = HTTPStatus(code: 302)
     public static let seeOther = HTTPStatus(code: 303)
@@ -44,11 +45,14 @@ public struct HTTPStatus: Sendable, Hashable, CustomStringConvertible {
     public static let conflict = HTTPStatus(code: 409)
     public static let gone = HTTPStatus(code: 410)
     public static let lengthRequired = HTTPStatus(code: 411)
+    public static let preconditionFailed = HTTPStatus(code: 412)
     public static let contentTooLarge = HTTPStatus(code: 413)
     public static let uriTooLong = HTTPStatus(code: 414)
     public static let unsupportedMediaType = HTTPStatus(code: 415)
+    public static let rangeNotSatisfiable = HTTPStatus(code: 416)
     public static let expectationFailed = HTTPStatus(code: 417)
     public static let unprocessableContent = HTTPStatus(code: 422)
+    public static let upgradeRequired = HTTPStatus(code: 426)
     public static let tooManyRequests = HTTPStatus(code: 429)
     public static let requestHeaderFieldsTooLarge = HTTPStatus(code: 431)
     public static let internalServerError = HTTPStatus(code: 500)
@@ -110,6 +114,7 @@ public struct HTTPStatus: Sendable, Hashable, CustomStringConvertible {
         case 200: "HTTP/1.1 200 OK\r\n"
         case 201: "HTTP/1.1 201 Created\r\n"
         case 204: "HTTP/1.1 204 No Content\r\n"
+        case 206: "HTTP/1.1 206 Partial Content\r\n"
         case 301: "HTTP/1.1 301 Moved Permanently\r\n"
         case 302: "HTTP/1.1 302 Found\r\n"
         case 304: "HTTP/1.1 304 Not Modified\r\n"

@@ -10,6 +10,7 @@ final class ByteInbox: Sendable {
         var waiter: CheckedContinuation<Void, any Error>?
         var generation = 0
         var deliveries = 0
+        var reads = 0
     }
 
     private let state = NIOLockedValueBox(State())
@@ -32,6 +33,12 @@ final class ByteInbox: Sendable {
         }
         waiter?.resume()
     }
+
+    /// The server asked its channel to read from the socket (in-process).
+    func countRead() { state.withLockedValue { $0.reads += 1 } }
+
+    /// How many reads the server asked for.
+    var reads: Int { state.withLockedValue { $0.reads } }
 
     /// How many times bytes were delivered.
     var deliveries: Int { state.withLockedValue { $0.deliveries } }

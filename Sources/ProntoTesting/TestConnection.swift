@@ -113,6 +113,20 @@ public actor TestConnection {
     /// socket merges writes). Pronto writes once per read batch.
     public var serverWrites: Int { inbox.deliveries }
 
+    /// In-process only: asks the server's channel to read, as NIO does after each read when
+    /// it is not told to wait. A server applying backpressure holds the request back; see
+    /// ``serverReads`` for the reads that reached the socket.
+    public func askServerToRead() async {
+        if case .inProcess(let channel) = transport {
+            channel.pipeline.read()
+            await channel.testingEventLoop.run()
+        }
+    }
+
+    /// In-process only: how many reads the server let through to the socket (held back
+    /// while it applies backpressure, let through when it resumes).
+    public var serverReads: Int { inbox.reads }
+
     /// True when the server has closed the connection (no waiting).
     public var isClosedByServer: Bool {
         let (bytes, closed) = inbox.take()

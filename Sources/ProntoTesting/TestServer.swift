@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import NIOCore
 import NIOEmbedded
 import NIOPosix
@@ -100,15 +105,31 @@ public func withTestServer<T: Sendable>(
 /// In-process: what the server writes goes to the test's inbox; a half-close of the
 /// server's output is the client's end of stream.
 final class OutboundCapture: ChannelOutboundHandler, Sendable {
-    typealias OutboundIn = ByteBuffer
-    typealias OutboundOut = ByteBuffer
+    typealias OutboundIn = IOData
+    typealias OutboundOut = IOData
     let inbox: ByteInbox
 
     init(inbox: ByteInbox) { self.inbox = inbox }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        inbox.deliver(unwrapOutboundIn(data).readableBytesView)
+        switch unwrapOutboundIn(data) {
+        case .byteBuffer(let buffer):
+            inbox.deliver(buffer.readableBytesView)
+        case .fileRegion(let region):
+            // What `sendfile` would send: the region's bytes, read here.
+            do {
+                inbox.deliver(try region.readAll())
+            } catch {
+                promise?.fail(error)
+                return
+            }
+        }
         promise?.succeed()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        inbox.countRead()
+        context.read()
     }
 
     func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
@@ -135,5 +156,21 @@ final class InboundCapture: ChannelInboundHandler, Sendable {
     func channelInactive(context: ChannelHandlerContext) {
         inbox.close()
         context.fireChannelInactive()
+    }
+}
+
+extension FileRegion {
+    /// The region's bytes (tests only: a socket sends them with `sendfile`).
+    func readAll() throws -> [UInt8] {
+        try fileHandle.withUnsafeFileDescriptor { descriptor in
+            var bytes = [UInt8](repeating: 0, count: readableBytes)
+            var done = 0
+            while done < bytes.count {
+                let n = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + done, $0.count - done, off_t(readerIndex + done)) }
+                guard n > 0 else { throw TestClientError("cannot read the file region (pread returned \(n))") }
+                done += n
+            }
+            return bytes
+        }
     }
 }

@@ -20,4 +20,15 @@ public final class EventLog: Sendable {
             await Task.yield()
         }
     }
+
+    /// Waits (at most 5 s) until `count` entries were appended, letting the in-process event
+    /// loop run meanwhile when a connection is given.
+    public func wait(count: Int, connection: TestConnection? = nil) async throws {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while entries.count < count {
+            guard ContinuousClock.now < deadline else { throw TestClientError("\(count) entries were not logged within 5 s: \(entries)") }
+            await connection?.runPendingWork()
+            try await Task.sleep(for: .milliseconds(1))
+        }
+    }
 }

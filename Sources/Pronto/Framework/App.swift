@@ -33,6 +33,7 @@ public final class App: RouteBuilder, Sendable {
         let pattern: String
         let handler: RouteHandler
         let middleware: [any Middleware]
+        let bodyPolicy: RequestBodyPolicy
     }
 
     private struct State {
@@ -85,9 +86,18 @@ public final class App: RouteBuilder, Sendable {
         group("").on(methodName: methodName, pattern, handler)
     }
 
-    func register(_ method: String, _ pattern: String, _ handler: RouteHandler, _ middleware: [any Middleware]) {
+    public func on<R: ResponseEncodable>(
+        _ method: HTTPMethod, _ pattern: String, body: RequestBodyPolicy,
+        _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R
+    ) {
+        group("").on(method, pattern, body: body, handler)
+    }
+
+    func register(
+        _ method: String, _ pattern: String, _ handler: RouteHandler, _ middleware: [any Middleware], bodyPolicy: RequestBodyPolicy = .collect
+    ) {
         addRegistration("route \(method) \(pattern)") {
-            $0.routes.append(Route(method: method, pattern: pattern, handler: handler, middleware: middleware))
+            $0.routes.append(Route(method: method, pattern: pattern, handler: handler, middleware: middleware, bodyPolicy: bodyPolicy))
         }
     }
 
@@ -149,7 +159,9 @@ public final class App: RouteBuilder, Sendable {
             let handler = route.handler.wrapped(in: middleware + route.middleware)
             // The pattern is parsed here and again by the router (at startup only); an
             // invalid one throws here the RoutingError the router would throw.
-            let compiled = CompiledRoute(handler: handler, parameters: ParameterLayout(try RoutePattern(route.pattern)))
+            let compiled = CompiledRoute(
+                handler: handler, parameters: ParameterLayout(try RoutePattern(route.pattern)), bodyPolicy: route.bodyPolicy
+            )
             if let method = HTTPMethod(name: route.method) {
                 try router.add(method, route.pattern, compiled)
             } else {
@@ -159,7 +171,19 @@ public final class App: RouteBuilder, Sendable {
         // 404, 405 and automatic OPTIONS answers pass through the app middleware too.
         let unrouted = RouteHandler.sync { [router] request in Self.unroutedResponse(router.match(request)) }
             .wrapped(in: middleware)
-        return HTTPHandler(Self.dispatcher(router, unrouted: unrouted))
+        // Only an app with streaming routes pays for a second route look-up per request body.
+        let streams = routes.contains { $0.bodyPolicy != .collect }
+        return HTTPHandler(bodyPolicy: streams ? Self.bodyPolicy(router) : nil, Self.dispatcher(router, unrouted: unrouted))
+    }
+
+    /// Which bodies stream: those of the routes registered with a streaming ``RequestBodyPolicy``.
+    private static func bodyPolicy(_ router: Router<CompiledRoute>) -> @Sendable (Request) -> RequestBodyPolicy {
+        { request in
+            switch router.match(request) {
+            case .found(let route, _), .headFallback(let route, _): route.bodyPolicy
+            case .options, .methodNotAllowed, .notFound: .collect
+            }
+        }
     }
 
     /// A route as the dispatcher runs it: its handler, middleware included, and where its
@@ -167,6 +191,7 @@ public final class App: RouteBuilder, Sendable {
     struct CompiledRoute: Sendable {
         let handler: RouteHandler
         let parameters: ParameterLayout?
+        let bodyPolicy: RequestBodyPolicy
     }
 
     static let notFound = Response(status: .notFound, contentType: "text/plain; charset=utf-8", body: .string("Not Found\n"))

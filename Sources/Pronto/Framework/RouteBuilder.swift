@@ -10,6 +10,14 @@ public protocol RouteBuilder {
     func on<R: ResponseEncodable>(_ method: HTTPMethod, _ pattern: String, _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R)
     /// Registers a handler for a method outside ``HTTPMethod``'s cases (`PURGE`, `PROPFIND`…).
     func on<R: ResponseEncodable>(methodName: String, _ pattern: String, _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R)
+    /// Registers `handler` with its request bodies taken as `body` says: with
+    /// ``RequestBodyPolicy/stream(maxSize:)`` the handler runs as soon as the head arrives and
+    /// reads ``Request/bodyStream`` while the body arrives (backpressure: reading from the
+    /// socket pauses while the handler lags).
+    func on<R: ResponseEncodable>(
+        _ method: HTTPMethod, _ pattern: String, body: RequestBodyPolicy,
+        _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R
+    )
 }
 
 extension RouteBuilder {
@@ -27,6 +35,9 @@ extension RouteBuilder {
     public func head<R: ResponseEncodable>(_ pattern: String, _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R) { on(.head, pattern, handler) }
     public func options<R: ResponseEncodable>(_ pattern: String, _ handler: @escaping @Sendable (Request) throws -> R) { on(.options, pattern, handler) }
     public func options<R: ResponseEncodable>(_ pattern: String, _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R) { on(.options, pattern, handler) }
+    public func post<R: ResponseEncodable>(_ pattern: String, body: RequestBodyPolicy, _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R) { on(.post, pattern, body: body, handler) }
+    public func put<R: ResponseEncodable>(_ pattern: String, body: RequestBodyPolicy, _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R) { on(.put, pattern, body: body, handler) }
+    public func patch<R: ResponseEncodable>(_ pattern: String, body: RequestBodyPolicy, _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R) { on(.patch, pattern, body: body, handler) }
 }
 
 /// Routes under a shared path prefix with their own middleware (inside the app's).
@@ -62,5 +73,17 @@ public struct RouteGroup: RouteBuilder, Sendable {
 
     public func on<R: ResponseEncodable>(methodName: String, _ pattern: String, _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R) {
         app.register(methodName, prefix + pattern, .async { request in try await handler(request).response(for: request) }, middleware)
+    }
+
+    public func on<R: ResponseEncodable>(
+        _ method: HTTPMethod, _ pattern: String, body: RequestBodyPolicy,
+        _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R
+    ) {
+        let route: RouteHandler = if let direct = handler as? AsyncResponder {
+            .async(direct)
+        } else {
+            .async { request in try await handler(request).response(for: request) }
+        }
+        app.register(method.name ?? "", prefix + pattern, route, middleware, bodyPolicy: body)
     }
 }

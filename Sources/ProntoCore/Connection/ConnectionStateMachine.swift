@@ -83,6 +83,12 @@ struct ConnectionStateMachine {
     private(set) var input: Input = .idle
     private(set) var output: Output = .open
     private(set) var isQuiescing = false
+    /// The body being received streams to a consumer that lags: reading is paused, and the
+    /// client is not late (the request timeout counts from the resume).
+    private(set) var isBodyPaused = false
+    /// The request whose body is arriving was dispatched already (its body streams) and
+    /// asked to be the last: take no request after its body.
+    private var stopsAfterBody = false
     /// When bytes last arrived, or the connection opened.
     private(set) var lastActivity: UInt64
     let timeouts: Timeouts
@@ -152,16 +158,47 @@ struct ConnectionStateMachine {
     /// The body of the current request is complete.
     mutating func bodyCompleted() {
         guard case .body = input else { illegal("bodyCompleted") }
-        input = .idle
+        input = stopsAfterBody ? .stopped(.lastRequest) : .idle
+        stopsAfterBody = false
+        isBodyPaused = false
     }
 
-    /// A request goes to its handler. Returns whether its response keeps the connection open:
-    /// the request asked for it and the server is not shutting down. When it does not, no
-    /// request after it is taken.
+    /// The consumer of a streamed body lags: reading stops until ``bodyResumed(at:)``.
+    mutating func bodyPaused() {
+        guard case .body = input else { illegal("bodyPaused") }
+        isBodyPaused = true
+    }
+
+    /// The consumer of a streamed body wants more: the body's timeout counts from now.
+    mutating func bodyResumed(at now: UInt64) {
+        guard isBodyPaused else { return }
+        isBodyPaused = false
+        lastActivity = now
+    }
+
+    /// The response to the request whose body is arriving was sent, and too much of the
+    /// body is left to read and discard: take nothing more, close after the response.
+    mutating func bodyAbandoned() {
+        guard case .body = input else { illegal("bodyAbandoned") }
+        input = .stopped(.lastRequest)
+        isBodyPaused = false
+        stopsAfterBody = false
+    }
+
+    /// A request goes to its handler: after its body (`.idle`), or as soon as its head
+    /// arrived when its body streams (`.body`). Returns whether its response keeps the
+    /// connection open: the request asked for it and the server is not shutting down. When
+    /// it does not, no request after it is taken.
     mutating func dispatched(requestKeepAlive: Bool) -> Bool {
-        guard case .idle = input else { illegal("dispatched") }
         let keepAlive = requestKeepAlive && !isQuiescing
-        if !keepAlive { input = .stopped(.lastRequest) }
+        switch input {
+        case .idle:
+            if !keepAlive { input = .stopped(.lastRequest) }
+        case .body:
+            if !keepAlive { stopsAfterBody = true }
+        case .head, .stopped:
+            illegal("dispatched")
+        }
         return keepAlive
     }
 
@@ -171,6 +208,7 @@ struct ConnectionStateMachine {
         switch input {
         case .idle, .head, .body:
             input = .stopped(.badRequest)
+            isBodyPaused = false
         case .stopped:
             illegal("requestRefused")
         }
@@ -253,6 +291,8 @@ struct ConnectionStateMachine {
         case .head(let startedAt):
             return requestDeadline(startedAt + timeouts.requestHead, now: now)
         case .body:
+            // A paused body waits for our consumer, not for the client.
+            if isBodyPaused { return .rearm(at: now + timeouts.requestHead) }
             return requestDeadline(lastActivity + timeouts.requestHead, now: now)
         case .idle, .stopped:
             guard owed == 0 else { return .rearm(at: now + timeouts.idle) }

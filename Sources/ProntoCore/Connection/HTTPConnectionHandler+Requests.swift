@@ -20,6 +20,7 @@ extension HTTPConnectionHandler {
                 flush()
                 if !context.channel.isWritable { return }
             }
+            if state.isBodyPaused { return }  // the body's consumer lags (see `bodyDemand`)
             switch state.input {
             case .idle, .head:
                 guard input.readableBytes > 0 else { return }
@@ -41,7 +42,11 @@ extension HTTPConnectionHandler {
                 let available = min(remaining, input.readableBytes)
                 if available == 0 { return }
                 var slice = input.readSlice(length: available)!
-                body.writeBuffer(&slice)
+                switch bodySink {
+                case .collect: body.writeBuffer(&slice)
+                case .stream(let source): deliverBody(slice, to: source)
+                case .discard: break
+                }
                 if remaining == available {
                     finishBody()
                 } else {
@@ -50,6 +55,7 @@ extension HTTPConnectionHandler {
                 }
             case .body(.chunked):
                 if !decodeChunks() { return }
+
             case .stopped:
                 return
             }
@@ -57,48 +63,71 @@ extension HTTPConnectionHandler {
     }
 
     private func startRequest(_ head: consuming RequestHead, _ headBytes: consuming ByteBuffer) {
+        let length = head.contentLength ?? 0
+        guard head.isChunked || length > 0 else {
+            state.headCompleted(body: nil)
+            return dispatch(head, headBytes, nil)
+        }
+        var maxSize: Int? = settings.limits.maxBodySize
+        var streams = false
+        if let policy = handler.bodyPolicy {
+            let connection = connectionInfo ?? ConnectionInfo(remoteAddress: nil, eventLoop: context.eventLoop, allocator: context.channel.allocator)
+            if case .stream(let limit) = policy(Request(head: copy head, headBytes: copy headBytes, body: nil, connection: connection)) {
+                streams = true
+                maxSize = limit
+            }
+        }
+        if let maxSize, length > maxSize { return refuse(HTTPParseError(.bodyTooLarge(limit: maxSize))) }
+        if head.isChunked {
+            var limits = settings.limits
+            limits.maxBodySize = maxSize ?? .max
+            chunkedDecoder = ChunkedBodyDecoder(limits: limits)
+        }
+        if streams {
+            state.headCompleted(body: head.isChunked ? .chunked : .contentLength(remaining: length))
+            bodyHead = head
+            sendContinueIfExpected()
+            return startBodyStream(head, headBytes)
+        }
         if head.isChunked {
             state.headCompleted(body: .chunked)
             bodyHead = head
             bodyHeadBytes = headBytes
             body = context.channel.allocator.buffer(capacity: 0)
-            chunkedDecoder = ChunkedBodyDecoder(limits: settings.limits)
             sendContinueIfExpected()
-        } else if let length = head.contentLength, length > 0 {
-            if input.readableBytes >= length {
-                // The whole body is here: hand out a slice, no copy.
-                state.headCompleted(body: nil)
-                let body = input.readSlice(length: length)!
-                dispatch(head, headBytes, body)
-            } else {
-                bodyHead = head
-                bodyHeadBytes = headBytes
-                // Grow with what arrives: a client announcing a large body and sending it
-                // slowly must not make every connection reserve the maximum up front.
-                body = context.channel.allocator.buffer(capacity: min(length, 64 * 1024))
-                var rest = input.readSlice(length: input.readableBytes)!
-                body.writeBuffer(&rest)
-                state.headCompleted(body: .contentLength(remaining: length - body.readableBytes))
-                sendContinueIfExpected()
-            }
-        } else {
+        } else if input.readableBytes >= length {
+            // The whole body is here: hand out a slice, no copy.
             state.headCompleted(body: nil)
-            dispatch(head, headBytes, nil)
+            let body = input.readSlice(length: length)!
+            dispatch(head, headBytes, body)
+        } else {
+            bodyHead = head
+            bodyHeadBytes = headBytes
+            // Grow with what arrives: a client announcing a large body and sending it
+            // slowly must not make every connection reserve the maximum up front.
+            body = context.channel.allocator.buffer(capacity: min(length, 64 * 1024))
+            var rest = input.readSlice(length: input.readableBytes)!
+            body.writeBuffer(&rest)
+            state.headCompleted(body: .contentLength(remaining: length - body.readableBytes))
+            sendContinueIfExpected()
         }
     }
 
     /// Feeds `input` to the chunked decoder; returns true when the body is complete.
     private func decodeChunks() -> Bool {
         while true {
-            let step = input.withUnsafeReadableBytes { bytes -> ChunkedBodyDecoder.Step in
-                let step = chunkedDecoder.decode(bytes)
-                if case .data(let range, _) = step {
-                    body.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[range]))
-                }
-                return step
-            }
+            if state.isBodyPaused { return false }
+            let step = input.withUnsafeReadableBytes { chunkedDecoder.decode($0) }
             switch step {
-            case .data(_, let consumed):
+            case .data(let range, let consumed):
+                switch bodySink {
+                case .collect:
+                    input.withUnsafeReadableBytes { _ = body.writeBytes(UnsafeRawBufferPointer(rebasing: $0[range])) }
+                case .stream(let source):
+                    deliverBody(input.getSlice(at: input.readerIndex + range.lowerBound, length: range.count)!, to: source)
+                case .discard:
+                    break
+                }
                 input.moveReaderIndex(forwardBy: consumed)
             case .needMore(let consumed):
                 input.moveReaderIndex(forwardBy: consumed)
@@ -108,7 +137,9 @@ extension HTTPConnectionHandler {
                 finishBody()
                 return true
             case .error(let error):
-                refuse(error)
+                let streamed = bodySink.isStream
+                failBodyStream(.malformed(status: error.status, reason: error.reason))
+                refuse(error, replacingStreamedRequest: streamed)
                 return false
             }
         }
@@ -117,18 +148,31 @@ extension HTTPConnectionHandler {
     private func finishBody() {
         state.bodyCompleted()
         sentContinue = false
-        let head = bodyHead
-        let headBytes = bodyHeadBytes
-        let body = self.body
-        bodyHeadBytes = emptyBuffer
-        self.body = emptyBuffer
-        dispatch(head, headBytes, body)
+        switch bodySink {
+        case .collect:
+            let head = bodyHead
+            let headBytes = bodyHeadBytes
+            let body = self.body
+            bodyHeadBytes = emptyBuffer
+            self.body = emptyBuffer
+            dispatch(head, headBytes, body)
+        case .stream(let source):
+            // Dispatched when its head arrived.
+            bodySink = .collect
+            source.finish()
+        case .discard:
+            bodySink = .collect
+        }
     }
 
     /// RFC 9110 §10.1.1: answer `100 Continue` before reading the body, but only when no
     /// earlier response is still owed (interim responses must not overtake them).
     func sendContinueIfExpected() {
-        guard bodyHead.expectsContinue, !sentContinue, pending.isEmpty, bodyHead.version.isAtLeast1_1 else { return }
+        // A streamed body's request is owed already (dispatched at its head); a body being
+        // discarded was answered already: no 100 then.
+        let owedBefore = pending.count - (bodySink.isStream ? 1 : 0)
+        guard bodyHead.expectsContinue, !sentContinue, owedBefore == 0, activeStream == nil, !bodySink.isDiscard,
+            bodyHead.version.isAtLeast1_1 else { return }
         sentContinue = true
         output.writeStaticString("HTTP/1.1 100 Continue\r\n\r\n")
         if !inReadBatch { flush() }
@@ -136,11 +180,11 @@ extension HTTPConnectionHandler {
 
     /// Answers a request that cannot be parsed, after every response owed before it,
     /// then closes: its framing is unknown, so nothing after it can be trusted.
-    private func refuse(_ error: HTTPParseError) {
+    private func refuse(_ error: HTTPParseError, replacingStreamedRequest: Bool = false) {
         state.requestRefused()
         logger.debug("refused request", metadata: ["status": "\(error.status)", "reason": "\(error.reason)"])
         respondAndClose(Response(
             status: HTTPStatus(code: error.status), contentType: "text/plain; charset=utf-8", body: .string(error.reason + "\n")
-        ))
+        ), replacingStreamedRequest: replacingStreamedRequest)
     }
 }

@@ -5,10 +5,15 @@ import NIOCore
 /// them in request order, encoding them into the output buffer.
 extension HTTPConnectionHandler {
     func dispatch(_ head: consuming RequestHead, _ headBytes: consuming ByteBuffer, _ body: consuming ByteBuffer?) {
-        let keepAlive = state.dispatched(requestKeepAlive: head.keepAlive)
-        let slot = Pending(response: nil, isHead: head.method == .head, keepAlive: keepAlive, http1_0: !head.version.isAtLeast1_1)
+        let keepAlive = head.keepAlive, isHead = head.method == .head, http1_0 = !head.version.isAtLeast1_1
         let connection = connectionInfo ?? ConnectionInfo(remoteAddress: nil, eventLoop: context.eventLoop, allocator: context.channel.allocator)
         let request = Request(head: head, headBytes: headBytes, body: body, connection: connection)  // moves, no copies
+        dispatchRequest(request, keepAlive: keepAlive, isHead: isHead, http1_0: http1_0, streamsBody: false)
+    }
+
+    func dispatchRequest(_ request: consuming Request, keepAlive requestKeepAlive: Bool, isHead: Bool, http1_0: Bool, streamsBody: Bool) {
+        let keepAlive = state.dispatched(requestKeepAlive: requestKeepAlive)
+        let slot = Pending(response: nil, isHead: isHead, keepAlive: keepAlive, http1_0: http1_0, streamsBody: streamsBody)
 
         let result: HandlerResult
         do {
@@ -18,7 +23,7 @@ extension HTTPConnectionHandler {
         }
         switch consume result {  // no copy of the response (4 retains otherwise)
         case .response(let response):
-            if pending.isEmpty {
+            if pending.isEmpty, activeStream == nil {
                 encode(response, slot, request.headBytes)
             } else {
                 var slot = slot
@@ -57,7 +62,7 @@ extension HTTPConnectionHandler {
         if !inReadBatch { resources.dateCache.refresh() }
         let index = Int(sequence &- headSequence)
         guard index < pending.count else { return }
-        if index == 0 {
+        if index == 0, activeStream == nil, pending[pending.startIndex].response == nil {
             // The oldest response owed (the common case): encode it now, without storing
             // it in its slot and reading it back.
             let slot = pending.removeFirst()
@@ -65,6 +70,8 @@ extension HTTPConnectionHandler {
             encode(response, slot, request.headBytes)
         } else {
             let slot = pending.index(pending.startIndex, offsetBy: index)
+            // Answered by the engine already (its streamed body failed): drop this one.
+            guard pending[slot].response == nil else { return }
             pending[slot].response = response
             pending[slot].requestHead = request.headBytes
         }
@@ -74,21 +81,34 @@ extension HTTPConnectionHandler {
         if !inReadBatch, !isProcessingInput { scheduleFlush() }
     }
 
-    private func drainReady() {
-        while pending.first?.response != nil {
+    /// Encodes every response that is ready, in order, up to a streamed one (which holds
+    /// the ones behind it until it ends).
+    func drainReady() {
+        while activeStream == nil, pending.first?.response != nil {
             let first = pending.removeFirst()
             headSequence &+= 1
             encode(first.response!, first, first.requestHead)
         }
-        if pending.isEmpty, state.isReadingBody { sendContinueIfExpected() }
-        if pending.isEmpty, state.finishQuiescing(owed: 0), !inReadBatch { flush() }
+        if state.isReadingBody { sendContinueIfExpected() }
+        if owedCount == 0, state.finishQuiescing(owed: 0), !inReadBatch { flush() }
     }
 
+    /// Responses still owed: waiting for their handler or their turn, or being streamed.
+    var owedCount: Int { pending.count + (activeStream == nil ? 0 : 1) }
+
     /// Answers with `response` after every response owed, then closes: a request could not
-    /// be parsed or was late, so nothing after it can be trusted.
-    func respondAndClose(_ response: Response) {
-        let slot = Pending(response: response, isHead: false, keepAlive: false, http1_0: false)
-        if pending.isEmpty { encode(response, slot, nil) } else { pending.append(slot) }
+    /// be parsed or was late, so nothing after it can be trusted. When the request at fault
+    /// is one whose body streams (`replacingStreamedRequest`), dispatched already, this is
+    /// its answer: its handler's response, when it comes, is dropped.
+    func respondAndClose(_ response: Response, replacingStreamedRequest: Bool = false) {
+        if replacingStreamedRequest, let last = pending.indices.last, pending[last].streamsBody, pending[last].response == nil {
+            pending[last].response = response
+            pending[last].keepAlive = false
+            drainReady()
+        } else {
+            let slot = Pending(response: response, isHead: false, keepAlive: false, http1_0: false)
+            if pending.isEmpty, activeStream == nil { encode(response, slot, nil) } else { pending.append(slot) }
+        }
         if !inReadBatch { flush() }
     }
 
@@ -106,6 +126,24 @@ extension HTTPConnectionHandler {
     /// Encodes one response at the end of `output`. Hot path: the response's parts are
     /// passed to the encoder borrowed (no copies, so no retain/release per field).
     func encode(_ response: Response, _ slot: Pending, _ requestHead: ByteBuffer?) {
+        // The response to a request whose body is still arriving: the rest of the body is
+        // not wanted any more.
+        let abandonsBody = slot.streamsBody && state.isReadingBody && !bodySink.isCollect && abandonBody()
+        switch response.body {
+        case .stream(let stream) where response.status.allowsBody && !slot.isHead:
+            return startStream(stream, response, slot, requestHead, closes: abandonsBody)
+        case .file(let file) where response.status.allowsBody && !slot.isHead:
+            return encodeFile(file, response, slot, requestHead, closes: abandonsBody)
+        case .stream(let stream):
+            // HEAD, or a status without a body: the head a GET would get, and no body.
+            let framing: ResponseFraming = !response.status.allowsBody ? .none
+                : stream.contentLength.map(ResponseFraming.contentLength) ?? (slot.http1_0 ? .none : .chunked)
+            return encodeHeadOnly(response, slot, requestHead, framing: framing, closes: abandonsBody)
+        case .file(let file):
+            return encodeHeadOnly(response, slot, requestHead, framing: response.status.allowsBody ? .contentLength(file.length) : .none, closes: abandonsBody)
+        default:
+            break
+        }
         let allowsBody = response.status.allowsBody
         var length = 0
         var usesScratch = false
@@ -125,7 +163,7 @@ extension HTTPConnectionHandler {
             }
         }
         // While shutting down, the last response owed says the connection closes.
-        let close = state.closesAfter(keepAlive: slot.keepAlive, othersOwed: pending.count)
+        let close = state.closesAfter(keepAlive: slot.keepAlive && !abandonsBody, othersOwed: pending.count)
         let keepAlive = !close && slot.http1_0
         let framing: ResponseFraming = allowsBody ? .contentLength(length) : .none
         let date = resources.dateCache
@@ -172,13 +210,13 @@ extension HTTPConnectionHandler {
 
     /// Answers `slot` with a 500 instead of a response that cannot be sent (an invalid
     /// header, a body writer that threw); the reason goes to the log.
-    private func encodeInternalError(_ error: any Error, _ slot: Pending, _ requestHead: ByteBuffer?) {
+    func encodeInternalError(_ error: any Error, _ slot: Pending, _ requestHead: ByteBuffer?) {
         logger.error("invalid response", metadata: ["error": "\(error)", "request": "\(Self.requestLine(requestHead))"])
         encode(Self.internalServerError, Pending(response: nil, isHead: slot.isHead, keepAlive: slot.keepAlive, http1_0: slot.http1_0), nil)
     }
 
     /// The request line at the start of a request's head bytes, for the log.
-    private static func requestLine(_ head: ByteBuffer?) -> String {
+    static func requestLine(_ head: ByteBuffer?) -> String {
         guard let head else { return "-" }
         let line = head.readableBytesView.prefix { $0 != UInt8(ascii: "\r") && $0 != UInt8(ascii: "\n") }
         return String(decoding: line.prefix(1024), as: UTF8.self)

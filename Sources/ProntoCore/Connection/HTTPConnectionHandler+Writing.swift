@@ -5,12 +5,17 @@ extension HTTPConnectionHandler {
     /// Writes what is encoded (one write for the batch); closes after the last response.
     func flush() {
         guard let context else { return }
-        switch state.flush(hasBytes: output.readableBytes > 0, owed: pending.count) {
+        switch state.flush(hasBytes: output.readableBytes > 0 || hasUnflushedWrites, owed: owedCount) {
         case .nothing:
             break
         case .write:
             isWriting = true
-            context.writeAndFlush(wrapOutboundOut(output), promise: nil)
+            hasUnflushedWrites = false
+            if output.readableBytes > 0 {
+                context.writeAndFlush(wrapOutboundOut(output), promise: nil)
+            } else {
+                context.flush()
+            }
             // NIO has written it (or queued a reference); clearing reuses the storage when
             // the write completed, and is copy-on-write safe when it did not.
             output.clear()
@@ -19,6 +24,7 @@ extension HTTPConnectionHandler {
         case .writeAndClose:
             let promise = context.eventLoop.makePromise(of: Void.self)
             isWriting = true
+            hasUnflushedWrites = false
             context.writeAndFlush(wrapOutboundOut(output), promise: promise)
             output.clear()
             isWriting = false
@@ -76,16 +82,18 @@ extension HTTPConnectionHandler {
         timer = nil
         timerDeadline = .distantFuture
         guard let context else { return }
-        switch state.timerFired(at: context.eventLoop.now.uptimeNanoseconds, owed: pending.count) {
+        switch state.timerFired(at: context.eventLoop.now.uptimeNanoseconds, owed: owedCount) {
         case nil:
             break
         case .rearm(let deadline):
             armTimer(at: deadline)
         case .requestTimeout:
+            let streamed = bodySink.isStream
+            failBodyStream(.timeout)
             logger.debug("request timeout", metadata: ["remote": "\(connectionInfo?.remoteAddress?.description ?? "?")"])
             respondAndClose(Response(
                 status: .requestTimeout, contentType: "text/plain; charset=utf-8", body: .string("request not received in time\n")
-            ))
+            ), replacingStreamedRequest: streamed)
         case .closeIdle:
             logger.debug("idle timeout", metadata: ["remote": "\(connectionInfo?.remoteAddress?.description ?? "?")"])
             context.close(promise: nil)

@@ -31,8 +31,10 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     struct Pending {
         var response: Response?
         let isHead: Bool
-        let keepAlive: Bool
+        var keepAlive: Bool
         let http1_0: Bool
+        /// The request's body streams (it was dispatched before its body arrived).
+        var streamsBody = false
         /// The head of the request answered (its first line names it in the log if its
         /// response cannot be sent). Only for a response that waits its turn: a `Request`
         /// here would make every slot copy a large value.
@@ -69,6 +71,13 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     @exclusivity(unchecked) var body: ByteBuffer
     @exclusivity(unchecked) var chunkedDecoder: ChunkedBodyDecoder
     @exclusivity(unchecked) var sentContinue = false
+    @exclusivity(unchecked) var bodySink = BodySink.collect
+    /// Numbers streamed bodies, so a late signal from an old one's consumer is ignored.
+    @exclusivity(unchecked) var bodyStreamGeneration: UInt64 = 0
+    /// The streamed response being sent; the responses behind it wait (see `+Streaming`).
+    @exclusivity(unchecked) var activeStream: StreamingResponse?
+    /// Output handed to NIO with `write` but not yet flushed (file regions, large stream writes).
+    @exclusivity(unchecked) var hasUnflushedWrites = false
 
     // Responses not yet encoded, oldest first; `headSequence` numbers the first.
     @exclusivity(unchecked) var pending = CircularBuffer<Pending>(initialCapacity: 16)
@@ -102,7 +111,10 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             now: NIODeadline.now().uptimeNanoseconds,
             timeouts: .init(idle: settings.idleTimeout.nanosecondsClamped, requestHead: settings.requestHeadTimeout.nanosecondsClamped)
         )
-        self.parser = RequestParser(limits: settings.limits)
+        // The body limit depends on the route (see `startRequest`): checked there, not by the parser.
+        var parserLimits = settings.limits
+        parserLimits.maxBodySize = .max
+        self.parser = RequestParser(limits: parserLimits)
         self.chunkedDecoder = ChunkedBodyDecoder(limits: settings.limits)
         self.emptyBuffer = allocator.buffer(capacity: 0)
         self.input = emptyBuffer
@@ -149,6 +161,9 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     private func stopWork() {
         timer?.cancel()
         timer = nil
+        failBodyStream(.connectionClosed)
+        activeStream?.connectionClosed()
+        activeStream = nil
         asyncWorker?.finish()
         asyncWorker = nil  // the worker's completion closure holds this handler: break the cycle
     }
@@ -161,7 +176,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is ChannelShouldQuiesceEvent {
-            if state.quiesce(owed: pending.count), !inReadBatch { flush() }
+            if state.quiesce(owed: owedCount), !inReadBatch { flush() }
         } else {
             context.fireUserInboundEventTriggered(event)
         }
@@ -204,7 +219,10 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable { resumeIfPossible() }
+        if context.channel.isWritable {
+            activeStream?.becameWritable()
+            resumeIfPossible()
+        }
         context.fireChannelWritabilityChanged()
     }
 
@@ -216,7 +234,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     /// Stop reading while the pipeline is full or the socket cannot take more output.
     var shouldPauseReading: Bool {
-        pending.count >= settings.maxPipelinedRequests || !context.channel.isWritable
+        pending.count >= settings.maxPipelinedRequests || !context.channel.isWritable || state.isBodyPaused
     }
 
     func resumeIfPossible() {

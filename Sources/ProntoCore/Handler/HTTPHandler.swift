@@ -23,9 +23,18 @@ public enum HandlerResult: Sendable {
 public struct HTTPHandler: Sendable {
     /// Decides what to do with a request; called on the connection's event loop.
     public let dispatch: @Sendable (Request) throws -> HandlerResult
+    /// How each request's body reaches ``dispatch``, asked when a head with a body arrives
+    /// (the request it gets has no body yet); nil collects every body. A request whose body
+    /// streams is dispatched at once, with ``Request/bodyStream``.
+    public let bodyPolicy: (@Sendable (Request) -> RequestBodyPolicy)?
 
-    /// A handler that decides per request whether to answer now or asynchronously.
-    public init(_ dispatch: @escaping @Sendable (Request) throws -> HandlerResult) {
+    /// A handler that decides per request whether to answer now or asynchronously, and
+    /// (`bodyPolicy`) which request bodies it takes as a stream.
+    public init(
+        bodyPolicy: (@Sendable (Request) -> RequestBodyPolicy)? = nil,
+        _ dispatch: @escaping @Sendable (Request) throws -> HandlerResult
+    ) {
+        self.bodyPolicy = bodyPolicy
         self.dispatch = dispatch
     }
 

@@ -10,8 +10,8 @@ public struct Request: Sendable {
     public let head: RequestHead
     /// The bytes of the head, request line through the blank line.
     public let headBytes: ByteBuffer
-    /// The body, complete (Content-Length or de-chunked), or `nil` when there was none.
-    public let body: ByteBuffer?
+    /// The body as collected or as a stream (see ``body`` and ``bodyStream``).
+    @usableFromInline let payload: Payload
     /// The connection the request came on.
     public let connection: ConnectionInfo
     /// What the layer above the engine attached to this request (a framework's per-request
@@ -23,8 +23,48 @@ public struct Request: Sendable {
     public init(head: RequestHead, headBytes: ByteBuffer, body: ByteBuffer?, connection: ConnectionInfo) {
         self.head = head
         self.headBytes = headBytes
-        self.body = body
+        self.payload = body.map(Payload.collected) ?? .none
         self.connection = connection
+    }
+
+    /// A request whose body arrives as `bodyStream` (the engine makes these for routes
+    /// that stream, see ``RequestBodyPolicy``).
+    public init(head: RequestHead, headBytes: ByteBuffer, bodyStream: RequestBodyStream, connection: ConnectionInfo) {
+        self.head = head
+        self.headBytes = headBytes
+        self.payload = .stream(bodyStream)
+        self.connection = connection
+    }
+
+    @usableFromInline enum Payload: Sendable {
+        case none
+        case collected(ByteBuffer)
+        case stream(RequestBodyStream)
+    }
+
+    /// The body, complete (Content-Length or de-chunked), or `nil` when there was none or it
+    /// is streamed (see ``bodyStream``).
+    @inlinable public var body: ByteBuffer? {
+        if case .collected(let body) = payload { return body }
+        return nil
+    }
+
+    /// The body as it arrives, for a route that streams its body (see ``RequestBodyPolicy``);
+    /// nil otherwise.
+    public var bodyStream: RequestBodyStream? {
+        if case .stream(let stream) = payload { return stream }
+        return nil
+    }
+
+    /// The whole body, however it arrives: collected already, or read from the stream up
+    /// to `maxSize` bytes (``RequestBodyStreamError/tooLarge(limit:)`` past it). Empty when
+    /// there is no body.
+    public func collectBody(upTo maxSize: Int) async throws -> ByteBuffer {
+        switch payload {
+        case .none: ByteBuffer()
+        case .collected(let body): body
+        case .stream(let stream): try await stream.collect(upTo: maxSize)
+        }
     }
 
     /// The peer's address, when the transport has one.

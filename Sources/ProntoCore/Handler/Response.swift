@@ -29,6 +29,10 @@ public struct Response: Sendable {
         case bytes(ByteBuffer)
         /// Bytes written straight into the output buffer (see ``ResponseBodyWriter``).
         case writer(any ResponseBodyWriter)
+        /// Bytes an async function writes while the response is sent (see ``ResponseBodyStream``).
+        case stream(ResponseBodyStream)
+        /// A file's bytes, sent without reading the file into memory (see ``FileBody``).
+        case file(FileBody)
     }
 
     /// The status code and reason phrase.
@@ -57,7 +61,7 @@ public struct Response: Sendable {
 }
 
 extension Response.Body {
-    /// The body's length in bytes, or nil for a writer that does not know it in advance.
+    /// The body's length in bytes, or nil for a writer or stream that does not know it in advance.
     @inlinable
     var knownLength: Int? {
         switch self {
@@ -65,10 +69,13 @@ extension Response.Body {
         case .string(let string): string.utf8.count
         case .bytes(let bytes): bytes.readableBytes
         case .writer(let writer): writer.contentLength
+        case .stream(let stream): stream.contentLength
+        case .file(let file): file.length
         }
     }
 
-    /// Appends the body to `buffer`; throws what a writer throws.
+    /// Appends an in-memory body to `buffer`; throws what a writer throws. Streams and files
+    /// are sent by the connection itself (see `HTTPConnectionHandler+Streaming`).
     @inlinable
     func write(into buffer: inout ByteBuffer) throws {
         switch self {
@@ -76,6 +83,7 @@ extension Response.Body {
         case .string(let string): buffer.writeString(string)
         case .bytes(let bytes): buffer.writeImmutableBuffer(bytes)
         case .writer(let writer): try writer.write(into: &buffer)
+        case .stream, .file: preconditionFailure("Response.Body.write(into:): streams and files are sent by the connection")
         }
     }
 }
