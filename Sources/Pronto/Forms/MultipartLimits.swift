@@ -13,7 +13,8 @@ import Darwin
 /// The engine's own body limit (`ServerConfiguration.limits`) applies first to a collected
 /// body; these apply to what is parsed, collected or streamed.
 public struct MultipartLimits: Sendable {
-    /// The largest text field, in bytes (held in memory). Default 64 KiB.
+    /// The largest text field, in bytes. Fields are held in memory, so together they take
+    /// at most ``maxParts`` × ``maxFieldSize``. Default 64 KiB.
     public var maxFieldSize: Int
     /// The largest file, in bytes (written to disk). Default 100 MiB.
     public var maxFileSize: Int
@@ -27,6 +28,8 @@ public struct MultipartLimits: Sendable {
     /// you will move files to, so ``UploadedFile/move(to:)`` is a rename, not a copy.
     public var temporaryDirectory: String
 
+    /// Limits with the defaults above, changed where you say; `temporaryDirectory` nil
+    /// means `$TMPDIR`, or `/tmp`.
     public init(
         maxFieldSize: Int = 64 * 1024,
         maxFileSize: Int = 100 * 1024 * 1024,

@@ -16,7 +16,9 @@ extension Request {
     ///   `application/x-www-form-urlencoded`; 400 naming the missing or invalid field
     ///   (`missing field 'age'`, `invalid field 'age': expected an integer, got 'x'`).
     ///   An empty or absent body is an empty form: only a type whose fields are all
-    ///   optional decodes from it.
+    ///   optional decodes from it. A route that streams its body (`body: .stream`) has no
+    ///   collected body here: give it the default policy, or collect the stream first
+    ///   (``Request/collectBody(upTo:)``) and decode that with ``URLEncodedFormDecoder``.
     public func decodeForm<T: Decodable>(_ type: T.Type, decoder: URLEncodedFormDecoder = URLEncodedFormDecoder()) throws(HTTPError) -> T {
         guard let contentType, Self.mediaType(of: contentType) == "application/x-www-form-urlencoded" else {
             throw HTTPError(.unsupportedMediaType, "expected a form body (Content-Type: application/x-www-form-urlencoded), got \(contentType.map { "'\($0)'" } ?? "no Content-Type")")

@@ -44,6 +44,8 @@ public struct URLEncodedFormDecoder: Sendable {
     /// Values available to the decoded types' `init(from:)` through `decoder.userInfo`.
     public var userInfo: [CodingUserInfoKey: any Sendable]
 
+    /// A decoder reading dates with `dateDecodingStrategy`, and handing `userInfo` to the
+    /// types it decodes.
     public init(dateDecodingStrategy: DateDecodingStrategy = .iso8601, userInfo: [CodingUserInfoKey: any Sendable] = [:]) {
         self.dateDecodingStrategy = dateDecodingStrategy
         self.userInfo = userInfo
