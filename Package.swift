@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // hello's /upload digest only (SHA-256 as the body streams); not in the libraries.
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // Wire format only: no NIO, so it can be fuzzed and benchmarked alone.
@@ -62,8 +64,10 @@ let package = Package(
             dependencies: [
                 "Pronto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
-            path: "Examples/hello"
+            path: "Examples/hello",
+            exclude: ["Public"]
         ),
         // The toolbench: load generator (wrk/wrk2-style) and TCP echo benchmark.
         .target(

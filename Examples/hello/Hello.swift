@@ -19,7 +19,7 @@ struct Greeting: Codable, Sendable, ResponseEncodable {
 }
 
 /// The hello example's routes: the TechEmpower plaintext and json tests, Roll's
-/// `/hello/{name}`, and an echo.
+/// `/hello/{name}`, an echo, and streaming (`/sse`, `/stream`, `/upload`).
 enum HelloApp {
     static func make(configuration: ServerConfiguration) -> App {
         let app = App(configuration: configuration)
@@ -45,6 +45,7 @@ enum HelloApp {
             )
         }
         BenchmarkRoutes.add(to: app)
+        StreamingRoutes.add(to: app)
         return app
     }
 

@@ -95,6 +95,25 @@ public actor TestConnection {
         return try await readResponse(isHead: method == "HEAD")
     }
 
+    /// Waits until the bytes received and not yet read as responses contain `marker`, and
+    /// returns them all (they stay unread): for a response still being streamed.
+    public func waitForBytes(containing marker: String) async throws -> [UInt8] {
+        let wanted = Array(marker.utf8)
+        let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
+        while true {
+            let (bytes, closed) = inbox.take()
+            parser.append(bytes)
+            if parser.buffer.count >= wanted.count,
+               (0...(parser.buffer.count - wanted.count)).contains(where: { parser.buffer[$0..<($0 + wanted.count)].elementsEqual(wanted) }) {
+                return parser.buffer
+            }
+            if closed { throw TestClientError("the server closed the connection before sending \(marker.debugDescription)") }
+            let left = deadline - ContinuousClock.now
+            guard left > .zero else { throw TestClientError("\(marker.debugDescription) not received within \(timeout) s") }
+            try await waitForChange(left)
+        }
+    }
+
     /// Waits until the server closes the connection (its write side at least) and returns
     /// the bytes that came before the close and were not read as responses.
     public func waitForClose() async throws -> [UInt8] {

@@ -24,8 +24,9 @@ final class StreamingResponse {
     var isCloseDelimited = false
     var written = 0
     var task: Task<Void, Never>?
-    /// A write that waits for the socket to become writable again.
-    private var writableWaiter: EventLoopPromise<Void>?
+    /// Writes that wait for the socket to become writable again (several when more than one
+    /// task writes, as an event stream's heartbeat does beside its events).
+    private var writableWaiters: [EventLoopPromise<Void>] = []
 
     init(loop: any EventLoop, connection: HTTPConnectionHandler, response: Response, slot: HTTPConnectionHandler.Pending,
          requestHead: ByteBuffer?, declaredLength: Int?, closes: Bool) {
@@ -48,7 +49,7 @@ final class StreamingResponse {
         }
         guard self.connection != nil, !connection.context.channel.isWritable else { return nil }
         let waiter = loop.makePromise(of: Void.self)
-        writableWaiter = waiter
+        writableWaiters.append(waiter)
         return waiter.futureResult
     }
 
@@ -79,18 +80,18 @@ final class StreamingResponse {
     }
 
     func becameWritable() {
-        let waiter = writableWaiter
-        writableWaiter = nil
-        waiter?.succeed()
+        let waiters = writableWaiters
+        writableWaiters = []
+        for waiter in waiters { waiter.succeed() }
     }
 
     /// The connection closed: the function's task is cancelled, a waiting write throws.
     func connectionClosed() {
         connection = nil
         task?.cancel()
-        let waiter = writableWaiter
-        writableWaiter = nil
-        waiter?.fail(ResponseStreamError.connectionClosed)
+        let waiters = writableWaiters
+        writableWaiters = []
+        for waiter in waiters { waiter.fail(ResponseStreamError.connectionClosed) }
     }
 }
 

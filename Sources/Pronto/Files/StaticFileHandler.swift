@@ -1,0 +1,119 @@
+/// Serves the files of one directory for the routes ``RouteBuilder/static(_:directory:options:)``
+/// registers: resolves the request path safely, picks the representation (the file or a
+/// precompressed sibling), plans the answer (``FileResponsePlan``) and makes the response.
+///
+/// It is a plain synchronous route handler, so a file route costs what any sync route
+/// costs: the router finds it on the raw path bytes (other routes pay nothing for it, as
+/// they would for a middleware that looks at every request), HEAD comes from the GET route,
+/// and other methods get the router's 405 with `Allow`.
+struct StaticFileHandler: Sendable {
+    let fileSystem: StaticFileSystem
+    let options: StaticFileOptions
+
+    init(directory: String, options: StaticFileOptions) {
+        self.fileSystem = StaticFileSystem(root: directory, indexFile: options.indexFile, allowHidden: options.allowsHiddenFiles)
+        self.options = options
+    }
+
+    /// The response for a GET or HEAD `request` routed here. The path below the mount is
+    /// the route's catch-all `*`; without one (the mount itself, `/assets`), the root.
+    func respond(to request: Request) -> Response {
+        let path: StaticFilePath? = request.withPathBytes { bytes in
+            guard let range = request.parameters.range("*") else {
+                return StaticFilePath(relative: [], trailingSlash: false)
+            }
+            return StaticFilePath.resolve(UnsafeRawBufferPointer(rebasing: bytes[range]), allowHidden: options.allowsHiddenFiles)
+        }
+        guard let path else { return App.notFound }
+        switch fileSystem.lookUp(path) {
+        case .notFound:
+            return App.notFound
+        case .directoryWithoutSlash:
+            return Self.redirectToDirectory(request)
+        case .file(let file, let canonicalPath):
+            return serve(file, at: canonicalPath, request)
+        }
+    }
+
+    private func serve(_ file: OpenedFile, at path: [UInt8], _ request: Request) -> Response {
+        var served = file
+        var encoding: ContentCoding?
+        var hasVariants = false
+        if !options.precompressed.isEmpty {
+            let accepted = AcceptEncoding(request.header("accept-encoding")).preferred(among: options.precompressed)
+            for coding in accepted {
+                if let sibling = fileSystem.openSibling(of: path, coding) {
+                    file.close()
+                    served = sibling
+                    encoding = coding
+                    break
+                }
+            }
+            // `Vary` must be on every response of a file that has a sibling, also when it
+            // is not served; the accepted codings were tried above and are not there.
+            hasVariants = encoding != nil
+                || options.precompressed.contains { !accepted.contains($0) && fileSystem.hasSibling(of: path, $0) }
+        }
+        let representation = FileRepresentation(
+            size: served.metadata.size,
+            validators: FileValidators(served.metadata, encoding: encoding),
+            contentType: MediaTypes.contentType(forPath: path),
+            encoding: encoding,
+            hasVariants: hasVariants
+        )
+        let plan = FileResponsePlan(
+            isHead: request.method == .head, request: Self.conditionalHeaders(request), file: representation,
+            cacheControl: options.cacheControl, rangeLimits: RangeRequest.Limits(maxRanges: options.maxRanges),
+            now: DateCache.currentSecond()
+        )
+        return plan.response(serving: served)
+    }
+
+    /// The request's conditional and range headers. A list header sent on several lines
+    /// is one list (RFC 9110 §5.3).
+    static func conditionalHeaders(_ request: Request) -> FileRequestHeaders {
+        func list(_ name: String) -> String? {
+            let values = request.headers(named: name)
+            return values.count <= 1 ? values.first : values.joined(separator: ", ")
+        }
+        return FileRequestHeaders(
+            ifMatch: list("if-match"), ifNoneMatch: list("if-none-match"),
+            ifModifiedSince: request.header("if-modified-since"), ifUnmodifiedSince: request.header("if-unmodified-since"),
+            ifRange: request.header("if-range"), range: request.header("range")
+        )
+    }
+
+    /// 301 to the path with a slash added, the query kept: a directory's index is served at
+    /// `/docs/`, so that its relative links (`guide.html`) resolve under `/docs/`.
+    static func redirectToDirectory(_ request: Request) -> Response {
+        var location = request.withPathBytes { String(decoding: $0, as: UTF8.self) } + "/"
+        // `//host` would be a link to another site: never redirect there.
+        guard !location.hasPrefix("//") else { return App.notFound }
+        if let query = request.query { location += "?" + query }
+        return Response(
+            status: .movedPermanently, contentType: "text/plain; charset=utf-8", headers: ["Location": location],
+            body: .string("Moved Permanently\n")
+        )
+    }
+}
+
+extension RouteBuilder {
+    /// Serves the files under `directory` at `prefix`: `app.static("/assets", directory:
+    /// "Public")` answers `GET /assets/css/site.css` with `Public/css/site.css`.
+    ///
+    /// Registers `GET` routes for `prefix` and `prefix/*` (HEAD answers from them; other
+    /// methods get 405). A relative `directory` is relative to the working directory. See
+    /// <doc:StaticFiles> for what is served and how: safe paths (every traversal form is a
+    /// 404), content types, `ETag`/`Last-Modified` with conditional requests (304, 412),
+    /// byte ranges (206, 416), precompressed `.br`/`.gz` siblings, and `index.html`.
+    public func `static`(_ prefix: String, directory: String, options: StaticFileOptions = StaticFileOptions()) {
+        let handler = StaticFileHandler(directory: directory, options: options)
+        var mount = prefix
+        while mount.hasSuffix("/") { mount.removeLast() }
+        // The mount itself (`/assets`) redirects to `/assets/`; at the root there is none.
+        if !mount.isEmpty {
+            get(mount) { (request: Request) -> Response in handler.respond(to: request) }
+        }
+        get(mount + "/*") { (request: Request) -> Response in handler.respond(to: request) }
+    }
+}

@@ -1,0 +1,95 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import NIOCore
+
+// The one place where a plan becomes a `Response` whose body is the file: the glue between
+// the file logic (which knows nothing of bodies) and the engine's file and stream bodies.
+
+extension FileResponsePlan {
+    /// The response carrying this plan, its body read from `file`. Takes ownership of
+    /// `file`: it is closed here when the body needs none of it, else by the body.
+    func response(serving file: OpenedFile) -> Response {
+        var response = Response(status: status, contentType: contentType, headers: headers)
+        switch body {
+        case .none:
+            file.close()
+        case .range(let range):
+            // One range, or the whole file: the engine sends it with `sendfile` (or reads a
+            // small one beside the head) and closes the descriptor, also for HEAD.
+            response.body = .file(FileBody(takingDescriptor: file.descriptor, offset: range.lowerBound, length: range.count))
+        case .multipart(let layout):
+            // The parts' heads interleave with the file's bytes, so `sendfile` does not fit:
+            // stream them, reading each range in pieces. The exact length is known up front.
+            let owner = FileDescriptorOwner(file.descriptor)
+            response.body = .stream(ResponseBodyStream(contentLength: layout.contentLength) { writer in
+                try await Self.writeMultipart(layout, from: owner, to: writer)
+            })
+        }
+        return response
+    }
+
+    /// Bytes read per `pread` for a multipart body: big enough to keep system calls few, small
+    /// enough that a connection holds little memory while the client reads slowly.
+    static let multipartPieceSize = 64 * 1024
+
+    static func writeMultipart(_ layout: MultipartByteRanges, from file: FileDescriptorOwner, to writer: ResponseBodyStreamWriter) async throws {
+        for part in layout.parts {
+            try await writer.write(part.head)
+            var offset = part.range.lowerBound
+            while offset < part.range.upperBound {
+                let count = min(multipartPieceSize, part.range.upperBound - offset)
+                var buffer = writer.allocator.buffer(capacity: count)
+                try file.read(at: offset, count: count, into: &buffer)
+                offset += count
+                try await writer.write(buffer)
+            }
+        }
+        try await writer.write(layout.epilogue)
+    }
+}
+
+/// Owns a descriptor for a streamed body: closed when the last reference goes, whether the
+/// body was sent or not (a HEAD request, a connection closed first).
+final class FileDescriptorOwner: Sendable {
+    let descriptor: CInt
+
+    init(_ descriptor: CInt) {
+        self.descriptor = descriptor
+    }
+
+    deinit {
+        _ = close(descriptor)
+    }
+
+    /// Appends bytes `offset ..< offset + count` of the file to `buffer`, with `pread` (the
+    /// offset is explicit: the descriptor's shared position is never used).
+    ///
+    /// - Throws: ``FileChangedError`` when the file gives fewer bytes: it shrank after its
+    ///   size was announced, so the body cannot be completed (the engine cuts the connection).
+    func read(at offset: Int, count: Int, into buffer: inout ByteBuffer) throws {
+        var done = 0
+        while done < count {
+            let n = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count - done) { out in
+                let n = pread(descriptor, out.baseAddress, count - done, off_t(offset + done))
+                return n > 0 ? n : 0
+            }
+            if n == 0 {
+                if errno == EINTR { continue }
+                throw FileChangedError(expected: count, read: done)
+            }
+            done += n
+        }
+    }
+}
+
+/// A file gave fewer bytes than its size said: it changed while being served.
+struct FileChangedError: Error, CustomStringConvertible {
+    let expected: Int
+    let read: Int
+    var description: String { "static file shrank while served: \(read) of \(expected) bytes read" }
+}
