@@ -21,8 +21,17 @@ struct Greeting: Codable, Sendable, ResponseEncodable {
 /// The hello example's routes: the TechEmpower plaintext and json tests, Roll's
 /// `/hello/{name}`, an echo, and streaming (`/sse`, `/stream`, `/upload`).
 enum HelloApp {
-    static func make(configuration: ServerConfiguration) -> App {
+    /// The `Public/` folder shipped beside this source file: hello's default `--public`.
+    static let defaultPublicDirectory: String = {
+        var path = #filePath
+        while let last = path.last, last != "/" { path.removeLast() }
+        return path + "Public"
+    }()
+
+    static func make(configuration: ServerConfiguration, publicDirectory: String = defaultPublicDirectory) -> App {
         let app = App(configuration: configuration)
+        // `GET /static/index.html`: files from --public, with ETag, ranges and HEAD.
+        app.static("/static", directory: publicDirectory)
         app.get("/plaintext") { _ in
             Response(contentType: "text/plain", body: .string("Hello, World!"))
         }
@@ -74,7 +83,7 @@ enum HelloApp {
 struct Hello: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hello",
-        abstract: "Pronto's hello example: GET /plaintext, GET /json, GET /hello/{name}, POST /echo."
+        abstract: "Pronto's hello example: GET /plaintext, /json, /hello/{name}, /sse, /stream, /static/*; POST /echo, /upload."
     )
 
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
@@ -88,6 +97,8 @@ struct Hello: AsyncParsableCommand {
     @Option(help: "Keep-alive idle timeout, seconds.") var idleTimeout: Double = 60
     @Option(help: "Deadline for a complete request head, seconds.") var requestTimeout: Double = 10
     @Option(help: "Log level (trace, debug, info, notice, warning, error, critical).") var logLevel = "info"
+    @Option(help: "Folder served under /static (default: the Public folder shipped with the example).")
+    var `public`: String?
     @Flag(help: "Serve /plaintext, /json and /echo on the bare engine, without App and its router (for benchmarks).")
     var engine = false
 
@@ -118,7 +129,7 @@ struct Hello: AsyncParsableCommand {
         if engine {
             try await Server(configuration: configuration, handler: HelloApp.engineHandler).run()
         } else {
-            try await HelloApp.make(configuration: configuration).run()
+            try await HelloApp.make(configuration: configuration, publicDirectory: `public` ?? HelloApp.defaultPublicDirectory).run()
         }
     }
 }
