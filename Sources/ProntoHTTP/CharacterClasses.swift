@@ -44,3 +44,9 @@ extension UInt8 {
     @usableFromInline static let tab = UInt8(ascii: "\t")
     @usableFromInline static let colon = UInt8(ascii: ":")
 }
+
+extension UInt8 {
+    /// `tchar` (RFC 9110 §5.6.2), for the framework's own header parsing (multipart part
+    /// headers and their parameters), so the class is defined once.
+    @inlinable package var isHTTPToken: Bool { CharacterClass.isToken(self) }
+}
