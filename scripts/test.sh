@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone on a fresh machine:
-#   1. installs what the tests need when missing (curl from Debian; requests, h11, httplint from PyPI),
+#   1. installs what the tests need when missing (curl and zlib's headers, for ProntoCompression,
+#      from Debian; requests, h11, httplint from PyPI),
 #   2. builds and runs every Swift test (wire format, engine in-process and over sockets),
 #   3. runs real clients (curl, Python requests, h11) and httplint against the hello example,
 #      and counts heap allocations per request in the release build (scripts/alloc-check.py),
@@ -13,6 +14,10 @@ cd "$(dirname "$0")/.."
 if ! command -v curl >/dev/null; then
     echo "==> installing curl"
     apt-get update -qq && apt-get install -y -qq curl
+fi
+if ! dpkg -s zlib1g-dev >/dev/null 2>&1; then
+    echo "==> installing zlib1g-dev (ProntoCompression links the system zlib through compress-nio)"
+    apt-get update -qq && apt-get install -y -qq zlib1g-dev
 fi
 if ! python3 -c "import requests, h11, httplint" 2>/dev/null; then
     echo "==> installing Python test clients"
