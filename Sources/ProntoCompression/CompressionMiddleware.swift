@@ -57,7 +57,7 @@ public struct CompressionMiddleware: InlineMiddleware {
     /// - Parameters:
     ///   - minimumSize: the smallest body compressed, in bytes (default 1024).
     ///   - contentTypes: the media types compressed (default ``defaultContentTypes``).
-    ///   - level: zlib's level (default ``CompressionLevel/default``, 5).
+    ///   - level: zlib's level (default ``CompressionLevel/default``, 3).
     ///   - maximumFileSize: the largest file body compressed, in bytes (default 4 MiB).
     /// - Throws: ``ConfigurationError`` for a negative size or a malformed media type pattern.
     public init(
@@ -132,7 +132,9 @@ public struct CompressionMiddleware: InlineMiddleware {
     }
 
     private static func compress(_ buffer: inout ByteBuffer, _ coding: ContentCoding, _ level: CompressionLevel, _ allocator: ByteBufferAllocator) throws -> ByteBuffer {
-        try Deflater(coding: coding, level: level).deflate(&buffer, flush: .finish, allocator: allocator)
+        try DeflaterCache.withDeflater(coding: coding, level: level) { deflater in
+            try deflater.deflate(&buffer, flush: .finish, allocator: allocator)
+        }
     }
 
     /// Adds `Vary: Accept-Encoding` unless a `Vary` field already names it (or says `*`).

@@ -112,6 +112,22 @@ struct CompressionTests {
         }
     }
 
+    @Test("responses in a row, in both codings, reuse the thread's compressors and decode each time", arguments: TestMode.allCases)
+    func reuse(mode: TestMode) async throws {
+        try await Self.app().test(mode) { client async throws in
+            var firstGzip: [UInt8]?
+            for (index, coding) in [ContentCoding.gzip, .deflate, .gzip, .gzip, .deflate].enumerated() {
+                let response = try await client.get(index % 2 == 0 ? "/text" : "/bytes", headers: [("Accept-Encoding", coding.name)])
+                #expect(response.header("Content-Encoding") == coding.name)
+                #expect(try decode(response.body, coding) == Array(Self.text.utf8))
+                if coding == .gzip, index % 2 == 0 {
+                    // A reset compressor produces the same bytes as a new one.
+                    if let firstGzip { #expect(response.body == firstGzip) } else { firstGzip = response.body }
+                }
+            }
+        }
+    }
+
     @Test("a lower level costs bytes, not correctness")
     func levels() async throws {
         var sizes: [Int] = []
