@@ -24,7 +24,7 @@ final class StreamDeflater: Sendable {
     /// `buffer` compressed and flushed; nil for an empty write (a flush of nothing would
     /// send an empty block).
     ///
-    /// - Throws: ``ResponseStreamError/alreadyFinished`` after ``finish()``.
+    /// - Throws: `ResponseStreamError.alreadyFinished` after ``finish()``.
     func compress(_ buffer: ByteBuffer) throws -> ByteBuffer? {
         guard buffer.readableBytes > 0 else {
             if state.withLock({ $0.finished }) { throw ResponseStreamError.alreadyFinished }
@@ -40,7 +40,7 @@ final class StreamDeflater: Sendable {
 
     /// The end of the compressed stream.
     ///
-    /// - Throws: ``ResponseStreamError/alreadyFinished`` when called twice.
+    /// - Throws: `ResponseStreamError.alreadyFinished` when called twice.
     func finish() throws -> ByteBuffer {
         let allocator = allocator
         return try state.withLock { state in

@@ -23,7 +23,7 @@ public struct CompressionLevel: Sendable, Hashable, CustomStringConvertible {
 
     /// A level in 1...9.
     ///
-    /// - Throws: ``ConfigurationError`` when `value` is outside 1...9 (0 would send the
+    /// - Throws: `ConfigurationError` when `value` is outside 1...9 (0 would send the
     ///   bytes uncompressed inside a gzip wrapper: leave the middleware out instead).
     public init(_ value: Int) throws {
         guard (1...9).contains(value) else {
@@ -38,5 +38,6 @@ public struct CompressionLevel: Sendable, Hashable, CustomStringConvertible {
         value = uncheckedValue
     }
 
+    /// `level N`.
     public var description: String { "level \(value)" }
 }

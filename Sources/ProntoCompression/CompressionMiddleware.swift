@@ -59,7 +59,7 @@ public struct CompressionMiddleware: InlineMiddleware {
     ///   - contentTypes: the media types compressed (default ``defaultContentTypes``).
     ///   - level: zlib's level (default ``CompressionLevel/default``, 3).
     ///   - maximumFileSize: the largest file body compressed, in bytes (default 4 MiB).
-    /// - Throws: ``ConfigurationError`` for a negative size or a malformed media type pattern.
+    /// - Throws: `ConfigurationError` for a negative size or a malformed media type pattern.
     public init(
         minimumSize: Int = 1024,
         contentTypes: [String] = CompressionMiddleware.defaultContentTypes,
@@ -85,7 +85,7 @@ public struct CompressionMiddleware: InlineMiddleware {
 
     /// Compresses `response` when the rules above allow it.
     ///
-    /// - Throws: what a ``ResponseBodyWriter`` body throws (it is run here to measure and
+    /// - Throws: what a `ResponseBodyWriter` body throws (it is run here to measure and
     ///   compress its bytes), or a zlib failure (out of memory).
     public func didRespond(to request: Request, context: Void, response: inout Response) throws {
         guard let contentType = response.contentType ?? response.headers["content-type"],

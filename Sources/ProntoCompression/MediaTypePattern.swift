@@ -15,7 +15,7 @@ struct MediaTypePattern: Sendable {
     let type: [UInt8]?
     let subtype: Subtype
 
-    /// - Throws: ``ConfigurationError`` for a pattern without a `/`, or with `*` where it
+    /// - Throws: `ConfigurationError` for a pattern without a `/`, or with `*` where it
     ///   cannot stand.
     init(_ pattern: String) throws {
         let lowered = pattern.lowercased()
