@@ -68,8 +68,7 @@ public struct ResponseBodyStreamWriter: Sendable {
     /// A writer that hands each write to `write` and the end of the body to `finish`: how a
     /// stream that transforms another stream's bytes (compression) gives that stream a
     /// writer (see ``ResponseBodyStream/produce(into:)``). The functions are called one at
-    /// a time, in order, as the stream's function calls ``write(_:)-(ByteBuffer)`` and
-    /// ``finish(trailers:)``.
+    /// a time, in order, as the stream's function calls `write` and ``finish(trailers:)``.
     public init(
         allocator: ByteBufferAllocator,
         write: @escaping @Sendable (ByteBuffer) async throws -> Void,

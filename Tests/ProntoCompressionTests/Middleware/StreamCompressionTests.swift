@@ -31,6 +31,9 @@ struct StreamCompressionTests {
                     }
                 }))
             }
+            app.get("/failing") { _ in
+                Response(contentType: "text/plain", body: .stream(ResponseBodyStream { _ in throw CancellationError() }))
+            }
             app.get("/short-stream") { _ in
                 Response(contentType: "text/plain", body: .stream(ResponseBodyStream(contentLength: 5) { writer in
                     try await writer.write("short")
@@ -81,6 +84,15 @@ struct StreamCompressionTests {
             #expect(response.header("Content-Encoding") == "gzip")
             #expect(try decode(response.body, .gzip) == Array(Self.events[0].utf8))
             #expect(String(decoding: response.raw, as: UTF8.self).hasSuffix("0\r\nX-Checksum: abc\r\n\r\n"))
+        }
+    }
+
+    @Test("a compressed stream that throws before writing is a 500, as an uncompressed one")
+    func failsEarly() async throws {
+        try await Self.app().test(.inProcess) { client async throws in
+            let response = try await client.get("/failing", headers: acceptGzip)
+            #expect(response.status == 500)
+            #expect(response.header("Content-Encoding") == nil)
         }
     }
 
