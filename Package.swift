@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "ProntoCore", targets: ["ProntoCore"]),
         .library(name: "Pronto", targets: ["Pronto"]),
         .library(name: "ProntoTesting", targets: ["ProntoTesting"]),
+        .library(name: "ProntoCompression", targets: ["ProntoCompression"]),
         .executable(name: "hello", targets: ["hello"]),
         .executable(name: "pronto-bench", targets: ["pronto-bench"]),
     ],
@@ -20,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         // hello's /upload digest only (SHA-256 as the body streams); not in the libraries.
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         // Wire format only: no NIO, so it can be fuzzed and benchmarked alone.
@@ -49,6 +51,17 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // gzip/deflate response compression (zlib through compress-nio): its own product, so
+        // an app that does not compress links no zlib and the framework stays small.
+        .target(
+            name: "ProntoCompression",
+            dependencies: [
+                "Pronto",
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .target(
             name: "ProntoTesting",
             dependencies: [
@@ -62,7 +75,7 @@ let package = Package(
         .executableTarget(
             name: "hello",
             dependencies: [
-                "Pronto",
+                "Pronto", "ProntoCompression",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -127,6 +140,14 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "ProntoCompressionTests",
+            dependencies: [
+                "ProntoCompression", "Pronto", "ProntoTesting", "ProntoTestSupport",
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .testTarget(

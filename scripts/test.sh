@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone on a fresh machine:
-#   1. installs what the tests need when missing (curl from Debian; requests, h11, httplint from PyPI),
+#   1. installs what the tests need when missing (curl and zlib's headers, for ProntoCompression,
+#      from Debian; requests, h11, httplint from PyPI),
 #   2. builds and runs every Swift test (wire format, engine in-process and over sockets),
 #   3. runs real clients (curl, Python requests, h11) and httplint against the hello example,
+#      curl, requests and headless Chromium (installed with apt-get when missing) against its
+#      streaming routes, static files and server-sent events page (scripts/streaming-clients.py),
 #      and counts heap allocations per request in the release build (scripts/alloc-check.py),
 #   4. tests the World example against SQLite and against a throwaway PostgreSQL (installed
 #      with apt-get when missing, started on port 15433, stopped at exit), then starts it
@@ -13,6 +16,10 @@ cd "$(dirname "$0")/.."
 if ! command -v curl >/dev/null; then
     echo "==> installing curl"
     apt-get update -qq && apt-get install -y -qq curl
+fi
+if ! dpkg -s zlib1g-dev >/dev/null 2>&1; then
+    echo "==> installing zlib1g-dev (ProntoCompression links the system zlib through compress-nio)"
+    apt-get update -qq && apt-get install -y -qq zlib1g-dev
 fi
 if ! python3 -c "import requests, h11, httplint" 2>/dev/null; then
     echo "==> installing Python test clients"
@@ -26,6 +33,13 @@ swift test --skip-build
 echo "==> real clients against hello"
 swift build --product hello
 python3 scripts/client-compat.py "$(swift build --show-bin-path)/hello"
+
+echo "==> streaming with real clients: curl, requests, and the SSE page in headless Chromium"
+if ! command -v chromium >/dev/null; then
+    echo "==> installing chromium"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+fi
+python3 scripts/streaming-clients.py "$(swift build --show-bin-path)/hello" --browser
 
 echo "==> allocation regression check (release hello, LD_PRELOAD malloc counter)"
 if ! command -v gcc >/dev/null; then

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Logging
 import Pronto
+import ProntoCompression
 
 /// `{"message":"..."}`, encoded into the response buffer per request.
 struct MessageJSON: ResponseBodyWriter {
@@ -30,8 +31,10 @@ enum HelloApp {
 
     static func make(configuration: ServerConfiguration, publicDirectory: String = defaultPublicDirectory) -> App {
         let app = App(configuration: configuration)
-        // `GET /static/index.html`: files from --public, with ETag, ranges and HEAD.
-        app.static("/static", directory: publicDirectory)
+        // `GET /static/index.html`: files from --public, with ETag, ranges and HEAD, gzip or
+        // deflate when the client accepts it (the default settings cannot throw).
+        let compressed = app.group("", middleware: [try! CompressionMiddleware()])
+        compressed.static("/static", directory: publicDirectory)
         app.get("/plaintext") { _ in
             Response(contentType: "text/plain", body: .string("Hello, World!"))
         }

@@ -54,8 +54,9 @@ public final class FileBody: Sendable {
         self.init(takingDescriptor: fd, offset: offset, length: count)
     }
 
-    /// Hands the descriptor over (the caller closes it); nil once taken.
-    func takeDescriptor() -> CInt? {
+    /// Hands the descriptor over (the caller closes it); nil once taken. `package`: the
+    /// compression middleware reads a file it compresses through it.
+    package func takeDescriptor() -> CInt? {
         guard descriptor >= 0 else { return nil }
         defer { descriptor = -1 }
         return descriptor

@@ -32,6 +32,13 @@ public struct ResponseBodyStream: Sendable {
         self.contentLength = contentLength
         self.produce = produce
     }
+
+    /// Runs the stream's function with `writer`: for a stream that wraps another one and
+    /// transforms its writes (compression), or a test. Unlike the engine, it does not call
+    /// ``ResponseBodyStreamWriter/finish(trailers:)`` when the function returns.
+    public func produce(into writer: ResponseBodyStreamWriter) async throws {
+        try await produce(writer)
+    }
 }
 
 /// Writes the body of a streamed response (see ``ResponseBodyStream``).
@@ -39,18 +46,47 @@ public struct ResponseBodyStream: Sendable {
 /// Use it from the stream's function (it runs on the connection's event loop, so writes
 /// there take no thread hop); it may be used from any task, one write at a time.
 public struct ResponseBodyStreamWriter: Sendable {
-    let loop: any EventLoop
-    let stream: NIOLoopBound<StreamingResponse>
+    /// Where the writes go: the connection, or functions of a stream that wraps this one.
+    enum Sink: Sendable {
+        case connection(any EventLoop, NIOLoopBound<StreamingResponse>)
+        case functions(
+            write: @Sendable (ByteBuffer) async throws -> Void,
+            finish: @Sendable (HTTPFields) async throws -> Void
+        )
+    }
+
+    let sink: Sink
 
     /// An allocator for the buffers to write.
     public let allocator: ByteBufferAllocator
+
+    init(loop: any EventLoop, stream: NIOLoopBound<StreamingResponse>, allocator: ByteBufferAllocator) {
+        self.sink = .connection(loop, stream)
+        self.allocator = allocator
+    }
+
+    /// A writer that hands each write to `write` and the end of the body to `finish`: how a
+    /// stream that transforms another stream's bytes (compression) gives that stream a
+    /// writer (see ``ResponseBodyStream/produce(into:)``). The functions are called one at
+    /// a time, in order, as the stream's function calls `write` and ``finish(trailers:)``.
+    public init(
+        allocator: ByteBufferAllocator,
+        write: @escaping @Sendable (ByteBuffer) async throws -> Void,
+        finish: @escaping @Sendable (HTTPFields) async throws -> Void
+    ) {
+        self.sink = .functions(write: write, finish: finish)
+        self.allocator = allocator
+    }
 
     /// Sends `buffer`'s readable bytes; returns once the connection can take more.
     ///
     /// - Throws: ``ResponseStreamError`` when the client went away, the body exceeds its
     ///   Content-Length, or the body was already finished.
     public func write(_ buffer: ByteBuffer) async throws {
-        try await onLoop { $0.write(buffer) }
+        switch sink {
+        case .connection(let loop, let stream): try await Self.onLoop(loop, stream) { $0.write(buffer) }
+        case .functions(let write, _): try await write(buffer)
+        }
     }
 
     /// Sends `string`'s UTF-8 bytes.
@@ -61,15 +97,20 @@ public struct ResponseBodyStreamWriter: Sendable {
     /// Ends the body, with trailer fields after a chunked one (ignored otherwise). Called
     /// for you when the stream's function returns; later writes throw.
     public func finish(trailers: HTTPFields = HTTPFields()) async throws {
-        try await onLoop { $0.finish(trailers: trailers) }
+        switch sink {
+        case .connection(let loop, let stream): try await Self.onLoop(loop, stream) { $0.finish(trailers: trailers) }
+        case .functions(_, let finish): try await finish(trailers)
+        }
     }
 
-    private func onLoop(_ operation: @escaping @Sendable (StreamingResponse) -> EventLoopFuture<Void>?) async throws {
+    private static func onLoop(
+        _ loop: any EventLoop, _ stream: NIOLoopBound<StreamingResponse>,
+        _ operation: @escaping @Sendable (StreamingResponse) -> EventLoopFuture<Void>?
+    ) async throws {
         if loop.inEventLoop {
             // The usual case: the stream's task runs on the loop. Wait only when told to.
             if let wait = operation(stream.value) { try await wait.get() }
         } else {
-            let stream = self.stream
             try await loop.flatSubmit { operation(stream.value) ?? stream.value.loop.makeSucceededVoidFuture() }.get()
         }
     }
