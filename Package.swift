@@ -39,11 +39,13 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
+        // openat2(2) for the static files (no libc wrapper; Swift cannot call syscall(2)).
+        .target(name: "CProntoSystem"),
         // The framework on the engine (App, router, middleware, JSON); re-exports ProntoCore.
         .target(
             name: "Pronto",
             dependencies: [
-                "ProntoCore",
+                "ProntoCore", "CProntoSystem",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

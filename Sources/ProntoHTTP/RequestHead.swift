@@ -75,19 +75,29 @@ public struct RequestHead: Sendable {
     }
 
     /// The index of the first header whose name equals `name`, ignoring ASCII case.
-    /// `name` must be lowercase.
     public func firstHeaderIndex(named name: String, in bytes: UnsafeRawBufferPointer) -> Int? {
         var name = name
         return name.withUTF8 { wanted in
-            for (index, field) in headers.enumerated() where field.name.count == wanted.count {
-                var equal = true
-                for i in 0..<wanted.count where CharacterClass.lower(bytes[Int(field.name.lowerBound) + i]) != wanted[i] {
-                    equal = false
-                    break
-                }
-                if equal { return index }
-            }
+            for index in headers.indices where fieldName(headers[index], equals: wanted, in: bytes) { return index }
             return nil
         }
+    }
+
+    /// Calls `body` with the index of every header named `name` (compared without regard to
+    /// case; no `String` is made), in order.
+    public func forEachHeaderIndex(named name: String, in bytes: UnsafeRawBufferPointer, _ body: (Int) -> Void) {
+        var name = name
+        name.withUTF8 { wanted in
+            for index in headers.indices where fieldName(headers[index], equals: wanted, in: bytes) { body(index) }
+        }
+    }
+
+    /// Whether `field`'s name is `wanted`, ASCII case-insensitively.
+    @inline(__always)
+    private func fieldName(_ field: HeaderField, equals wanted: UnsafeBufferPointer<UInt8>, in bytes: UnsafeRawBufferPointer) -> Bool {
+        guard field.name.count == wanted.count else { return false }
+        let start = Int(field.name.lowerBound)
+        for i in 0..<wanted.count where CharacterClass.lower(bytes[start + i]) != CharacterClass.lower(wanted[i]) { return false }
+        return true
     }
 }

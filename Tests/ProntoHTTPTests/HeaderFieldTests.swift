@@ -253,6 +253,11 @@ struct HeaderFieldTests {
             #expect(head.firstHeaderIndex(named: "host", in: raw) == 0)
             #expect(head.firstHeaderIndex(named: "x-missing", in: raw) == nil)
             #expect(head.firstHeaderIndex(named: "x-du", in: raw) == nil)
+            // Either side's case: the name asked for need not be lowercase.
+            #expect(head.firstHeaderIndex(named: "Accept", in: raw) == 1)
+            var duplicates: [Int] = []
+            head.forEachHeaderIndex(named: "X-DUP", in: raw) { duplicates.append($0) }
+            #expect(duplicates == [2, 3])
             #expect(head.string(head.headers[3].value, in: raw) == "second")
             #expect(head.hasBody == false)
         }

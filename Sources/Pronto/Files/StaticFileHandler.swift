@@ -49,10 +49,11 @@ struct StaticFileHandler: Sendable {
                     break
                 }
             }
-            // `Vary` must be on every response of a file that has a sibling, also when it
-            // is not served; the accepted codings were tried above and are not there.
-            hasVariants = encoding != nil
-                || options.precompressed.contains { !accepted.contains($0) && fileSystem.hasSibling(of: path, $0) }
+            // `Vary` on every response while precompressed siblings are served, whether this
+            // file has one or not (as nginx's gzip_vary does): a cache must not give a
+            // client that accepts gzip the plain file when a `.gz` appears, and finding out
+            // whether a sibling exists would cost a failed `stat` per coding per request.
+            hasVariants = true
         }
         let representation = FileRepresentation(
             size: served.metadata.size,

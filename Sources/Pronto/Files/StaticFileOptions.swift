@@ -20,8 +20,8 @@ public struct StaticFileOptions: Sendable {
     /// The precompressed siblings looked for, in the server's order of preference: with
     /// `[.brotli, .gzip]`, `app.js` is served from `app.js.br` to a client that accepts
     /// `br`, else from `app.js.gz` to one that accepts `gzip` (a client's q-values come
-    /// first). Costs a failed `open` or `lstat` per coding per request when there is no
-    /// sibling; empty turns the lookup off.
+    /// first). A sibling is looked for (a failed `open` when missing) only for a coding the
+    /// client accepts, and every response says `Vary: Accept-Encoding`; empty turns both off.
     public var precompressed: [ContentCoding]
     /// The most ranges a multi-range request is answered with after overlapping and
     /// adjacent ones are merged; a request for more gets the whole file (200).

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CProntoSystem
 
 /// An open file: its descriptor and what `fstat` said about it. The descriptor is owned by
 /// whoever holds this value, who closes it (``close()``) or hands it to a response body.
@@ -26,12 +27,17 @@ struct OpenedFile: Sendable {
 /// or network file system would stall the loop for as long as each call takes; serve such
 /// a directory from a route that moves the work off the loop instead.
 ///
-/// Confinement: the resolved path is made canonical with `realpath` (every symlink and
-/// `..` resolved) and must be the root's own canonical path or below it. A symlink inside
-/// the root that points inside it works; one that points outside is a 404. What remains is
-/// a race: someone who can write into the root could swap a directory for a symlink
-/// between `realpath` and `open`. The root is assumed to be written only by whoever deploys
-/// the site (as nginx assumes unless `disable_symlinks` is on).
+/// Confinement, fast path (Linux 5.6+): the root is opened once, and each file is opened
+/// relative to it with `openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS)`: the kernel
+/// resolves the path and refuses to leave the root, in one call, with no race. A path with
+/// a symlink in it fails that call (`ELOOP`) and takes the slow path.
+///
+/// Slow path (symlinks, or no `openat2`): the path is made canonical with `realpath` (every
+/// symlink and `..` resolved) and must be the root's own canonical path or below it. A
+/// symlink inside the root that points inside it works; one that points outside is a 404.
+/// What remains is a race: someone who can write into the root could swap a directory for
+/// a symlink between `realpath` and `open`. The root is assumed to be written only by
+/// whoever deploys the site (as nginx assumes unless `disable_symlinks` is on).
 struct StaticFileSystem: Sendable {
     /// What a path turned out to be.
     enum Lookup {
@@ -50,18 +56,76 @@ struct StaticFileSystem: Sendable {
     /// The root's canonical path, found once at startup; nil when it did not exist then,
     /// in which case it is looked for on each request (a directory created later works).
     private let canonicalRoot: [UInt8]?
+    /// The root, open for `openat2` (nil without it: the slow path only).
+    private let rootDirectory: RootDirectory?
     let indexFile: String?
     let allowHidden: Bool
 
     init(root: String, indexFile: String?, allowHidden: Bool) {
         self.root = root
         self.canonicalRoot = Self.realPath(Array(root.utf8))
+        self.rootDirectory = canonicalRoot.flatMap(RootDirectory.init)
         self.indexFile = indexFile
         self.allowHidden = allowHidden
     }
 
     /// Opens the file `path` names under the root.
     func lookUp(_ path: StaticFilePath) -> Lookup {
+        if let rootDirectory, let root = canonicalRoot {
+            switch rootDirectory.open(path.relative) {
+            case .opened(let file):
+                return classify(file, path, root: root, full: Self.join(root, path.relative)) { index in
+                    switch rootDirectory.open(path.relative.isEmpty ? index : path.relative + [UInt8(ascii: "/")] + index) {
+                    case .opened(let file): return (file, Self.join(root, path.relative + [UInt8(ascii: "/")] + index))
+                    case .missing: return nil
+                    case .needsCanonicalPath: return openInside(root, Self.join(root, path.relative + [UInt8(ascii: "/")] + index))
+                    }
+                }
+            case .missing:
+                return .notFound
+            case .needsCanonicalPath:
+                break
+            }
+        }
+        return lookUpCanonically(path)
+    }
+
+    /// `root` + `/` + `relative` (just `root` for the root itself).
+    private static func join(_ root: [UInt8], _ relative: [UInt8]) -> [UInt8] {
+        relative.isEmpty ? root : root + [UInt8(ascii: "/")] + relative
+    }
+
+    /// What an open `file` at `full` is: a regular file, or a directory whose index
+    /// `openIndex` opens.
+    private func classify(
+        _ file: OpenedFile, _ path: StaticFilePath, root: [UInt8], full: [UInt8], openIndex: ([UInt8]) -> (OpenedFile, [UInt8])?
+    ) -> Lookup {
+        switch file.metadata.kind {
+        case .regular:
+            // `app.css/` names a directory that is not there.
+            guard !path.trailingSlash else {
+                file.close()
+                return .notFound
+            }
+            return .file(file, path: full)
+        case .other:
+            file.close()
+            return .notFound
+        case .directory:
+            file.close()
+            guard path.trailingSlash else { return .directoryWithoutSlash }
+            guard let indexFile, !indexFile.isEmpty else { return .notFound }
+            guard let index = openIndex(Array(indexFile.utf8)) else { return .notFound }
+            guard index.0.metadata.kind == .regular else {
+                index.0.close()
+                return .notFound
+            }
+            return .file(index.0, path: index.1)
+        }
+    }
+
+    /// The slow path: `realpath`, then a check that the result is inside the root.
+    private func lookUpCanonically(_ path: StaticFilePath) -> Lookup {
         guard let root = canonicalRoot ?? Self.realPath(Array(self.root.utf8)) else { return .notFound }
         var full = root
         if !path.relative.isEmpty {
@@ -69,27 +133,8 @@ struct StaticFileSystem: Sendable {
             full += path.relative
         }
         guard let file = openInside(root, full) else { return .notFound }
-        switch file.0.metadata.kind {
-        case .regular:
-            // `app.css/` names a directory that is not there.
-            guard !path.trailingSlash else {
-                file.0.close()
-                return .notFound
-            }
-            return .file(file.0, path: file.1)
-        case .other:
-            file.0.close()
-            return .notFound
-        case .directory:
-            file.0.close()
-            guard path.trailingSlash else { return .directoryWithoutSlash }
-            guard let indexFile, !indexFile.isEmpty else { return .notFound }
-            guard let index = openInside(root, file.1 + [UInt8(ascii: "/")] + Array(indexFile.utf8)) else { return .notFound }
-            guard index.0.metadata.kind == .regular else {
-                index.0.close()
-                return .notFound
-            }
-            return .file(index.0, path: index.1)
+        return classify(file.0, path, root: root, full: file.1) { index in
+            openInside(root, file.1 + [UInt8(ascii: "/")] + index)
         }
     }
 
@@ -103,14 +148,6 @@ struct StaticFileSystem: Sendable {
             return nil
         }
         return file
-    }
-
-    /// Whether the precompressed sibling exists as a regular file (for `Vary`, when it is
-    /// not the one served).
-    func hasSibling(of path: [UInt8], _ coding: ContentCoding) -> Bool {
-        var info = stat()
-        let result = Self.withCString(path + Array(coding.fileExtension.utf8)) { lstat($0, &info) }
-        return result == 0 && (info.st_mode & S_IFMT) == S_IFREG
     }
 
     /// Canonicalises `full`, checks it is `root` or below it (and not hidden, unless
@@ -182,6 +219,49 @@ struct StaticFileSystem: Sendable {
         var bytes = path
         bytes.append(0)
         return bytes.withUnsafeBytes { body($0.baseAddress!.assumingMemoryBound(to: CChar.self)) }
+    }
+}
+
+/// The root directory, open once for the fast path (see ``StaticFileSystem``).
+final class RootDirectory: Sendable {
+    let descriptor: CInt
+
+    /// Opens `path` (canonical) as a directory; nil when it cannot be.
+    init?(_ path: [UInt8]) {
+        let fd = StaticFileSystem.withCString(path) { systemOpen($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        guard fd >= 0 else { return nil }
+        descriptor = fd
+    }
+
+    deinit { _ = systemClose(descriptor) }
+
+    enum Opened {
+        case opened(OpenedFile)
+        /// Not there (or not readable): a 404.
+        case missing
+        /// A symlink is on the way, or `openat2` is not available: resolve it the slow way.
+        case needsCanonicalPath
+    }
+
+    /// Opens `relative` (checked by ``StaticFilePath``: no `.` or `..`) below the root,
+    /// following no symlink, and `fstat`s it.
+    func open(_ relative: [UInt8]) -> Opened {
+        let flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY
+        let fd = StaticFileSystem.withCString(relative.isEmpty ? [UInt8(ascii: ".")] : relative) {
+            pronto_open_beneath(descriptor, $0, flags, 1)
+        }
+        guard fd >= 0 else {
+            switch errno {
+            case ELOOP, ENOSYS, EXDEV, EAGAIN: return .needsCanonicalPath
+            default: return .missing
+            }
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            _ = systemClose(fd)
+            return .missing
+        }
+        return .opened(OpenedFile(descriptor: fd, metadata: StaticFileSystem.metadata(info)))
     }
 }
 

@@ -98,17 +98,16 @@ public struct Request: Sendable {
     /// The first value of the header named `name` (case-insensitive), or `nil`.
     public func header(_ name: String) -> String? {
         withHeadBytes { bytes in
-            head.firstHeaderIndex(named: name.lowercased(), in: bytes).map { head.string(head.headers[$0].value, in: bytes) }
+            head.firstHeaderIndex(named: name, in: bytes).map { head.string(head.headers[$0].value, in: bytes) }
         }
     }
 
     /// Every value of the headers named `name` (case-insensitive), in order.
     public func headers(named name: String) -> [String] {
-        let wanted = name.lowercased()
-        return withHeadBytes { bytes in
-            head.headers.compactMap { field in
-                head.string(field.name, in: bytes).lowercased() == wanted ? head.string(field.value, in: bytes) : nil
-            }
+        withHeadBytes { bytes in
+            var values: [String] = []
+            head.forEachHeaderIndex(named: name, in: bytes) { values.append(head.string(head.headers[$0].value, in: bytes)) }
+            return values
         }
     }
 

@@ -1,0 +1,11 @@
+#ifndef C_PRONTO_SYSTEM_H
+#define C_PRONTO_SYSTEM_H
+
+/// openat2(2) with RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS, plus RESOLVE_NO_SYMLINKS when
+/// no_symlinks is non-zero: opens `path` relative to the directory `dirfd` and fails (EXDEV,
+/// ELOOP) rather than leave it. Returns the descriptor, or -1 with errno set; errno is
+/// ENOSYS where the call does not exist (kernels before 5.6, other systems).
+/// A C shim because the call has no libc wrapper and Swift cannot call variadic syscall(2).
+int pronto_open_beneath(int dirfd, const char *path, int flags, int no_symlinks);
+
+#endif
