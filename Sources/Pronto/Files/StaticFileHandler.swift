@@ -1,3 +1,5 @@
+import NIOCore
+
 /// Serves the files of one directory for the routes ``RouteBuilder/static(_:directory:options:)``
 /// registers: resolves the request path safely, picks the representation (the file or a
 /// precompressed sibling), plans the answer (``FileResponsePlan``) and makes the response.
@@ -9,10 +11,12 @@
 struct StaticFileHandler: Sendable {
     let fileSystem: StaticFileSystem
     let options: StaticFileOptions
+    let cache: StaticFileCache?
 
     init(directory: String, options: StaticFileOptions) {
         self.fileSystem = StaticFileSystem(root: directory, indexFile: options.indexFile, allowHidden: options.allowsHiddenFiles)
         self.options = options
+        self.cache = options.memoryCache.map(StaticFileCache.init)
     }
 
     /// The response for a GET or HEAD `request` routed here. The path below the mount is
@@ -25,49 +29,77 @@ struct StaticFileHandler: Sendable {
             return StaticFilePath.resolve(UnsafeRawBufferPointer(rebasing: bytes[range]), allowHidden: options.allowsHiddenFiles)
         }
         guard let path else { return App.notFound }
+        let accepted = options.precompressed.isEmpty
+            ? [] : AcceptEncoding(request.header("accept-encoding")).preferred(among: options.precompressed)
+        let key = cache.map { _ in StaticFileCache.Key(path: path.relative, trailingSlash: path.trailingSlash, accepted: accepted) }
+        let now = NIODeadline.now().uptimeNanoseconds
+        if let cache, let key, let entry = cache.fresh(key, now: now) {
+            return plan(entry.representation, request).response(servingBytes: entry.bytes)
+        }
         switch fileSystem.lookUp(path) {
         case .notFound:
             return App.notFound
         case .directoryWithoutSlash:
             return Self.redirectToDirectory(request)
         case .file(let file, let canonicalPath):
-            return serve(file, at: canonicalPath, request)
+            let (served, representation) = choose(file, at: canonicalPath, accepted: accepted)
+            if let cache, let key, served.metadata.size <= cache.settings.maxFileSize, let bytes = cachedBytes(served, key, cache) {
+                served.close()
+                cache.store(key, StaticFileCache.Entry(bytes: bytes, metadata: served.metadata, representation: representation, checkedAt: now))
+                return plan(representation, request).response(servingBytes: bytes)
+            }
+            return plan(representation, request).response(serving: served)
         }
     }
 
-    private func serve(_ file: OpenedFile, at path: [UInt8], _ request: Request) -> Response {
+    /// The bytes of a small file for the cache: the cached ones when the file is unchanged
+    /// (same size, modification time and inode), else read now; nil when it cannot be read.
+    private func cachedBytes(_ file: OpenedFile, _ key: StaticFileCache.Key, _ cache: StaticFileCache) -> ByteBuffer? {
+        if let stale = cache.stale(key), stale.metadata == file.metadata { return stale.bytes }
+        var bytes = ByteBuffer()
+        bytes.reserveCapacity(file.metadata.size)
+        do {
+            try FileDescriptorOwner.read(file.descriptor, at: 0, count: file.metadata.size, into: &bytes)
+        } catch {
+            return nil
+        }
+        return bytes
+    }
+
+    /// The representation to serve: a precompressed sibling the client accepts (`accepted`,
+    /// in preference order), else the file. Takes ownership of `file`.
+    private func choose(_ file: OpenedFile, at path: [UInt8], accepted: [ContentCoding]) -> (OpenedFile, FileRepresentation) {
         var served = file
         var encoding: ContentCoding?
-        var hasVariants = false
-        if !options.precompressed.isEmpty {
-            let accepted = AcceptEncoding(request.header("accept-encoding")).preferred(among: options.precompressed)
-            for coding in accepted {
-                if let sibling = fileSystem.openSibling(of: path, coding) {
-                    file.close()
-                    served = sibling
-                    encoding = coding
-                    break
-                }
+        for coding in accepted {
+            if let sibling = fileSystem.openSibling(of: path, coding) {
+                file.close()
+                served = sibling
+                encoding = coding
+                break
             }
-            // `Vary` on every response while precompressed siblings are served, whether this
-            // file has one or not (as nginx's gzip_vary does): a cache must not give a
-            // client that accepts gzip the plain file when a `.gz` appears, and finding out
-            // whether a sibling exists would cost a failed `stat` per coding per request.
-            hasVariants = true
         }
         let representation = FileRepresentation(
             size: served.metadata.size,
             validators: FileValidators(served.metadata, encoding: encoding),
             contentType: MediaTypes.contentType(forPath: path),
             encoding: encoding,
-            hasVariants: hasVariants
+            // `Vary` on every response while precompressed siblings are served, whether this
+            // file has one or not (as nginx's gzip_vary does): a cache must not give a
+            // client that accepts gzip the plain file when a `.gz` appears, and finding out
+            // whether a sibling exists would cost a failed `stat` per coding per request.
+            hasVariants: !options.precompressed.isEmpty
         )
-        let plan = FileResponsePlan(
+        return (served, representation)
+    }
+
+    /// How to answer `request` with `representation`.
+    private func plan(_ representation: FileRepresentation, _ request: Request) -> FileResponsePlan {
+        FileResponsePlan(
             isHead: request.method == .head, request: Self.conditionalHeaders(request), file: representation,
             cacheControl: options.cacheControl, rangeLimits: RangeRequest.Limits(maxRanges: options.maxRanges),
             now: DateCache.currentSecond()
         )
-        return plan.response(serving: served)
     }
 
     /// The request's conditional and range headers. A list header sent on several lines

@@ -26,12 +26,16 @@ public struct StaticFileOptions: Sendable {
     /// The most ranges a multi-range request is answered with after overlapping and
     /// adjacent ones are merged; a request for more gets the whole file (200).
     public var maxRanges: Int
+    /// Small files kept in memory and served without a system call for a second at a time
+    /// (see ``MemoryCache``); nil reads every file from disk on every request.
+    public var memoryCache: MemoryCache?
 
     /// Options with the defaults above; pass only what differs.
     public init(
         indexFile: String? = "index.html", allowsHiddenFiles: Bool = false, cacheControl: String? = nil,
-        precompressed: [ContentCoding] = [.brotli, .gzip], maxRanges: Int = 16
+        precompressed: [ContentCoding] = [.brotli, .gzip], maxRanges: Int = 16, memoryCache: MemoryCache? = MemoryCache()
     ) {
+        self.memoryCache = memoryCache
         self.indexFile = indexFile
         self.allowsHiddenFiles = allowsHiddenFiles
         self.cacheControl = cacheControl

@@ -33,6 +33,27 @@ extension FileResponsePlan {
         return response
     }
 
+    /// The response carrying this plan, its body taken from `bytes` (a file kept in memory,
+    /// see ``StaticFileCache``): slices, no copy.
+    func response(servingBytes bytes: ByteBuffer) -> Response {
+        var response = Response(status: status, contentType: contentType, headers: headers)
+        switch body {
+        case .none:
+            break
+        case .range(let range):
+            response.body = .bytes(bytes.getSlice(at: bytes.readerIndex + range.lowerBound, length: range.count)!)
+        case .multipart(let layout):
+            response.body = .stream(ResponseBodyStream(contentLength: layout.contentLength) { writer in
+                for part in layout.parts {
+                    try await writer.write(part.head)
+                    try await writer.write(bytes.getSlice(at: bytes.readerIndex + part.range.lowerBound, length: part.range.count)!)
+                }
+                try await writer.write(layout.epilogue)
+            })
+        }
+        return response
+    }
+
     /// Bytes read per `pread` for a multipart body: big enough to keep system calls few, small
     /// enough that a connection holds little memory while the client reads slowly.
     static let multipartPieceSize = 64 * 1024
@@ -72,6 +93,11 @@ final class FileDescriptorOwner: Sendable {
     /// - Throws: ``FileChangedError`` when the file gives fewer bytes: it shrank after its
     ///   size was announced, so the body cannot be completed (the engine cuts the connection).
     func read(at offset: Int, count: Int, into buffer: inout ByteBuffer) throws {
+        try Self.read(descriptor, at: offset, count: count, into: &buffer)
+    }
+
+    /// ``read(at:count:into:)`` on a descriptor owned elsewhere.
+    static func read(_ descriptor: CInt, at offset: Int, count: Int, into buffer: inout ByteBuffer) throws {
         var done = 0
         while done < count {
             let n = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count - done) { out in

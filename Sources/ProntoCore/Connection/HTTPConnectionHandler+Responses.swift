@@ -129,20 +129,10 @@ extension HTTPConnectionHandler {
         // The response to a request whose body is still arriving: the rest of the body is
         // not wanted any more.
         let abandonsBody = slot.streamsBody && state.isReadingBody && !bodySink.isCollect && abandonBody()
-        switch response.body {
-        case .stream(let stream) where response.status.allowsBody && !slot.isHead:
-            return startStream(stream, response, slot, requestHead, closes: abandonsBody)
-        case .file(let file) where response.status.allowsBody && !slot.isHead:
-            return encodeFile(file, response, slot, requestHead, closes: abandonsBody)
-        case .stream(let stream):
-            // HEAD, or a status without a body: the head a GET would get, and no body.
-            let framing: ResponseFraming = !response.status.allowsBody ? .none
-                : stream.contentLength.map(ResponseFraming.contentLength) ?? (slot.http1_0 ? .none : .chunked)
-            return encodeHeadOnly(response, slot, requestHead, framing: framing, closes: abandonsBody)
-        case .file(let file):
-            return encodeHeadOnly(response, slot, requestHead, framing: response.status.allowsBody ? .contentLength(file.length) : .none, closes: abandonsBody)
-        default:
-            break
+        // Checked without binding a payload first: binding would copy the body (a retain)
+        // on every response, and streams and files are the rare case.
+        if response.body.isSentByConnection {
+            return encodeSentByConnection(response, slot, requestHead, closes: abandonsBody)
         }
         let allowsBody = response.status.allowsBody
         var length = 0

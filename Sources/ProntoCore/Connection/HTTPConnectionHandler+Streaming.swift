@@ -20,6 +20,26 @@ extension HTTPConnectionHandler {
     /// `TCP_CORK` (Linux): hold partial segments until uncorked.
     static let cork = ChannelOptions.Types.SocketOption(level: .init(rawValue: CInt(IPPROTO_TCP)), name: .init(rawValue: 3))  // TCP_CORK
 
+    /// Encodes a response whose body is a stream or a file.
+    func encodeSentByConnection(_ response: Response, _ slot: Pending, _ requestHead: ByteBuffer?, closes: Bool) {
+        let sendsBody = response.status.allowsBody && !slot.isHead
+        switch response.body {
+        case .stream(let stream) where sendsBody:
+            startStream(stream, response, slot, requestHead, closes: closes)
+        case .file(let file) where sendsBody:
+            encodeFile(file, response, slot, requestHead, closes: closes)
+        case .stream(let stream):
+            // HEAD, or a status without a body: the head a GET would get, and no body.
+            let framing: ResponseFraming = !response.status.allowsBody ? .none
+                : stream.contentLength.map(ResponseFraming.contentLength) ?? (slot.http1_0 ? .none : .chunked)
+            encodeHeadOnly(response, slot, requestHead, framing: framing, closes: closes)
+        case .file(let file):
+            encodeHeadOnly(response, slot, requestHead, framing: response.status.allowsBody ? .contentLength(file.length) : .none, closes: closes)
+        case .empty, .string, .bytes, .writer:
+            preconditionFailure("encodeSentByConnection: an in-memory body")
+        }
+    }
+
     // MARK: Streams
 
     /// Starts sending a streamed response: its function runs in a task on this loop; the

@@ -74,6 +74,15 @@ extension Response.Body {
         }
     }
 
+    /// A stream or a file: sent by the connection itself, not written into the output buffer.
+    @inlinable
+    var isSentByConnection: Bool {
+        switch self {
+        case .stream, .file: true
+        case .empty, .string, .bytes, .writer: false
+        }
+    }
+
     /// Appends an in-memory body to `buffer`; throws what a writer throws. Streams and files
     /// are sent by the connection itself (see `HTTPConnectionHandler+Streaming`).
     @inlinable
