@@ -23,6 +23,16 @@ func makeApp() -> App {
     }
     let api = app.group("/api", middleware: [RequestIDMiddleware()])
     api.post("/echo") { request in request.body ?? ByteBuffer() }
+    app.post("/upload", body: .stream(maxSize: nil)) { request in
+        var bytes = 0
+        for try await piece in request.bodyStream! { bytes += piece.readableBytes }  // as it arrives
+        return "\(bytes) bytes"
+    }
+    app.get("/ticks") { _ in
+        Response.eventStream { events in  // server-sent events
+            for tick in 1...3 { try await events.send(ServerSentEvent(data: "tick \(tick)")) }
+        }
+    }
     return app
 }
 // END README APP EXAMPLE

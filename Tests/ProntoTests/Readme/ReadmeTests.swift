@@ -23,6 +23,10 @@ struct ReadmeTests {
             let echo = try await client.post("/api/echo", body: "ping")
             #expect(echo.bodyString == "ping")
             #expect(echo.header("x-request-id") != nil)
+            #expect(try await client.request("POST", "/upload", body: Array(repeating: 1, count: 2_000_000)).bodyString == "2000000 bytes")
+            let ticks = try await client.get("/ticks")
+            #expect(ticks.header("content-type") == "text/event-stream")
+            #expect(ticks.bodyString == "data: tick 1\n\ndata: tick 2\n\ndata: tick 3\n\n")
         }
     }
 }
