@@ -16,18 +16,8 @@ import requests
 from httplint.note import levels
 
 import serverprocess
+from checks import assert_equal, check, summary
 
-results = []
-
-
-def check(name, fn):
-    try:
-        fn()
-        results.append((name, None))
-        print(f"ok   {name}")
-    except Exception as error:  # noqa: BLE001 - report every failure, keep going
-        results.append((name, error))
-        print(f"FAIL {name}: {error!r}")
 
 
 def start_hello(binary):
@@ -48,14 +38,8 @@ def main():
     finally:
         code = serverprocess.stop(process)
     check("hello exits cleanly on SIGTERM", lambda: assert_equal(code, 0))
-    failed = [r for r in results if r[1] is not None]
-    print(f"{len(results) - len(failed)} passed, {len(failed)} failed")
-    sys.exit(1 if failed else 0)
+    sys.exit(summary())
 
-
-def assert_equal(actual, expected):
-    if actual != expected:
-        raise AssertionError(f"expected {expected!r}, got {actual!r}")
 
 
 def run_checks(base, port):

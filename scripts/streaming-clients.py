@@ -21,23 +21,9 @@ import threading
 import requests
 
 import serverprocess
-
-results = []
-
-
-def check(name, fn):
-    try:
-        fn()
-        results.append((name, None))
-        print(f"ok   {name}")
-    except Exception as error:  # noqa: BLE001 - report every failure, keep going
-        results.append((name, error))
-        print(f"FAIL {name}: {error!r}")
+from checks import assert_equal, check, summary
 
 
-def assert_equal(actual, expected):
-    if actual != expected:
-        raise AssertionError(f"expected {expected!r}, got {actual!r}")
 
 
 def curl(*args):
@@ -177,9 +163,7 @@ def main():
     finally:
         code = serverprocess.stop(process)
     check("hello exits cleanly on SIGTERM", lambda: assert_equal(code, 0))
-    failed = [r for r in results if r[1] is not None]
-    print(f"{len(results) - len(failed)} passed, {len(failed)} failed")
-    sys.exit(1 if failed else 0)
+    sys.exit(summary())
 
 
 if __name__ == "__main__":

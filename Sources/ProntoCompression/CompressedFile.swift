@@ -31,7 +31,7 @@ extension ResponseBodyStream {
                 let wanted = min(file.length - done, filePieceSize)
                 piece.clear()
                 let read = piece.writeWithUnsafeMutableBytes(minimumWritableBytes: wanted) { out in
-                    readFully(descriptor, into: UnsafeMutableRawBufferPointer(rebasing: out[..<wanted]), at: file.offset + done)
+                    FileReading.read(descriptor, into: UnsafeMutableRawBufferPointer(rebasing: out[..<wanted]), at: file.offset + done)
                 }
                 guard read == wanted else {
                     throw CompressedFileError(reason: "read \(done + read) of \(file.length) bytes; did the file shrink?")
@@ -44,23 +44,6 @@ extension ResponseBodyStream {
             }
             try await writer.write(try deflater.finish(allocator: writer.allocator))
         }
-    }
-
-    /// Reads `buffer.count` bytes at `offset`, retrying short reads; returns how many it got.
-    private static func readFully(_ descriptor: CInt, into buffer: UnsafeMutableRawBufferPointer, at offset: Int) -> Int {
-        var done = 0
-        while done < buffer.count {
-            // In bounds: `done < buffer.count`, and at most `buffer.count - done` bytes are read.
-            let n = pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
-            if n > 0 {
-                done += n
-            } else if n < 0, errno == EINTR {
-                continue
-            } else {
-                break
-            }
-        }
-        return done
     }
 }
 

@@ -64,16 +64,7 @@ public enum HTTPDate {
         precondition(out.count == 29, "HTTPDate.format needs exactly 29 bytes")
         let days = epochSeconds >= 0 ? epochSeconds / 86400 : (epochSeconds - 86399) / 86400
         let secondsOfDay = epochSeconds - days * 86400
-        // Civil-from-days (H. Hinnant), proleptic Gregorian calendar.
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        let (year, month, day) = civil(fromDays: days)
         let weekday = ((days % 7) + 11) % 7  // 1970-01-01 was a Thursday (index 4)
 
         let weekdays: StaticString = "SunMonTueWedThuFriSat"
@@ -101,6 +92,20 @@ public enum HTTPDate {
     }
 
     /// `epochSeconds` as an IMF-fixdate string.
+    /// The proleptic Gregorian date of a day count since 1970-01-01 (H. Hinnant's
+    /// civil-from-days).
+    package static func civil(fromDays days: Int) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
     public static func string(_ epochSeconds: Int) -> String {
         var bytes = [UInt8](repeating: 0, count: 29)
         bytes.withUnsafeMutableBytes { format(epochSeconds, into: $0) }

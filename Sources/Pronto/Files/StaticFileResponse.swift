@@ -98,18 +98,10 @@ final class FileDescriptorOwner: Sendable {
 
     /// ``read(at:count:into:)`` on a descriptor owned elsewhere.
     static func read(_ descriptor: CInt, at offset: Int, count: Int, into buffer: inout ByteBuffer) throws {
-        var done = 0
-        while done < count {
-            let n = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count - done) { out in
-                let n = pread(descriptor, out.baseAddress, count - done, off_t(offset + done))
-                return n > 0 ? n : 0
-            }
-            if n == 0 {
-                if errno == EINTR { continue }
-                throw FileChangedError(expected: count, read: done)
-            }
-            done += n
+        let read = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { out in
+            FileReading.read(descriptor, into: UnsafeMutableRawBufferPointer(rebasing: out[..<count]), at: offset)
         }
+        guard read == count else { throw FileChangedError(expected: count, read: read) }
     }
 }
 

@@ -246,7 +246,7 @@ extension HTTPConnectionHandler {
             // Files this small are in the page cache when they are served often: a blocking
             // pread here costs a few microseconds, less than handing the work to a thread.
             let read = output.writeWithUnsafeMutableBytes(minimumWritableBytes: file.length) { out in
-                Self.readFully(descriptor, into: UnsafeMutableRawBufferPointer(rebasing: out[..<file.length]), at: file.offset)
+                FileReading.read(descriptor, into: UnsafeMutableRawBufferPointer(rebasing: out[..<file.length]), at: file.offset)
             }
             closeDescriptor(descriptor)
             guard read == file.length else {
@@ -276,22 +276,6 @@ extension HTTPConnectionHandler {
             }
         }
         if close { state.finalResponseEncoded() }
-    }
-
-    /// Reads `buffer.count` bytes at `offset`, retrying short reads; returns how many it got.
-    private static func readFully(_ descriptor: CInt, into buffer: UnsafeMutableRawBufferPointer, at offset: Int) -> Int {
-        var done = 0
-        while done < buffer.count {
-            let n = pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
-            if n > 0 {
-                done += n
-            } else if n < 0, errno == EINTR {
-                continue
-            } else {
-                break
-            }
-        }
-        return done
     }
 }
 
