@@ -156,22 +156,11 @@ extension HTTPConnectionHandler {
         let close = state.closesAfter(keepAlive: slot.keepAlive && !abandonsBody, othersOwed: pending.count)
         let keepAlive = !close && slot.http1_0
         let framing: ResponseFraming = allowsBody ? .contentLength(length) : .none
-        let date = resources.dateCache
-        let size: Int
+        let headStart = output.writerIndex
         do {
-            size = try ResponseEncoder.headSize(
-                status: response.status, contentType: response.contentType, headers: response.headers,
-                framing: framing, close: close, keepAlive: keepAlive, date: date
-            )
+            try writeHead(response, framing: framing, close: close, keepAlive: keepAlive)
         } catch {
             return encodeInternalError(error, slot, requestHead)
-        }
-        let headStart = output.writerIndex
-        output.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { out in
-            ResponseEncoder.encodeHead(
-                status: response.status, contentType: response.contentType, headers: response.headers,
-                framing: framing, close: close, keepAlive: keepAlive, date: date, into: out
-            )
         }
         if allowsBody, !slot.isHead {
             if usesScratch {
@@ -196,6 +185,24 @@ extension HTTPConnectionHandler {
             }
         }
         if close { state.finalResponseEncoded() }
+    }
+
+    /// Encodes `response`'s head at the end of `output`, with the engine's framing and
+    /// connection headers; throws, writing nothing, for a head that cannot be sent (an
+    /// invalid header). Inlined: every response takes it.
+    @inline(__always)
+    func writeHead(_ response: Response, framing: ResponseFraming, close: Bool, keepAlive: Bool) throws {
+        let date = resources.dateCache
+        let size = try ResponseEncoder.headSize(
+            status: response.status, contentType: response.contentType, headers: response.headers,
+            framing: framing, close: close, keepAlive: keepAlive, date: date
+        )
+        output.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { out in
+            ResponseEncoder.encodeHead(
+                status: response.status, contentType: response.contentType, headers: response.headers,
+                framing: framing, close: close, keepAlive: keepAlive, date: date, into: out
+            )
+        }
     }
 
     /// Answers `slot` with a 500 instead of a response that cannot be sent (an invalid

@@ -85,19 +85,8 @@ extension HTTPConnectionHandler {
         }
         let close = stream.closes || stream.isCloseDelimited
             || state.closesAfter(keepAlive: stream.slot.keepAlive, othersOwed: pending.count)
-        let response = stream.response
-        let date = resources.dateCache
-        if !inReadBatch { date.refresh() }
-        let size = try ResponseEncoder.headSize(
-            status: response.status, contentType: response.contentType, headers: response.headers,
-            framing: framing, close: close, keepAlive: !close && stream.slot.http1_0, date: date
-        )
-        output.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { out in
-            ResponseEncoder.encodeHead(
-                status: response.status, contentType: response.contentType, headers: response.headers,
-                framing: framing, close: close, keepAlive: !close && stream.slot.http1_0, date: date, into: out
-            )
-        }
+        if !inReadBatch { resources.dateCache.refresh() }
+        try writeHead(stream.response, framing: framing, close: close, keepAlive: !close && stream.slot.http1_0)
         stream.headWritten = true
         stream.isChunked = framing == .chunked
         stream.closes = close
@@ -197,18 +186,8 @@ extension HTTPConnectionHandler {
     /// framing its body would have had.
     func encodeHeadOnly(_ response: Response, _ slot: Pending, _ requestHead: ByteBuffer?, framing: ResponseFraming, closes: Bool) {
         let close = closes || state.closesAfter(keepAlive: slot.keepAlive, othersOwed: pending.count)
-        let date = resources.dateCache
         do {
-            let size = try ResponseEncoder.headSize(
-                status: response.status, contentType: response.contentType, headers: response.headers,
-                framing: framing, close: close, keepAlive: !close && slot.http1_0, date: date
-            )
-            output.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { out in
-                ResponseEncoder.encodeHead(
-                    status: response.status, contentType: response.contentType, headers: response.headers,
-                    framing: framing, close: close, keepAlive: !close && slot.http1_0, date: date, into: out
-                )
-            }
+            try writeHead(response, framing: framing, close: close, keepAlive: !close && slot.http1_0)
         } catch {
             return encodeInternalError(error, slot, requestHead)
         }
@@ -221,26 +200,15 @@ extension HTTPConnectionHandler {
     /// sent with `sendfile` after what is encoded so far (NIO keeps the writes in order).
     func encodeFile(_ file: FileBody, _ response: Response, _ slot: Pending, _ requestHead: ByteBuffer?, closes: Bool) {
         let close = closes || state.closesAfter(keepAlive: slot.keepAlive, othersOwed: pending.count)
-        let date = resources.dateCache
-        let framing = ResponseFraming.contentLength(file.length)
-        let size: Int
-        do {
-            size = try ResponseEncoder.headSize(
-                status: response.status, contentType: response.contentType, headers: response.headers,
-                framing: framing, close: close, keepAlive: !close && slot.http1_0, date: date
-            )
-        } catch {
-            return encodeInternalError(error, slot, requestHead)
-        }
         guard let descriptor = file.takeDescriptor() else {
             return encodeInternalError(FileBodyError(path: "(descriptor)", reason: "the FileBody was sent already"), slot, requestHead)
         }
         let headStart = output.writerIndex
-        output.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { out in
-            ResponseEncoder.encodeHead(
-                status: response.status, contentType: response.contentType, headers: response.headers,
-                framing: framing, close: close, keepAlive: !close && slot.http1_0, date: date, into: out
-            )
+        do {
+            try writeHead(response, framing: .contentLength(file.length), close: close, keepAlive: !close && slot.http1_0)
+        } catch {
+            closeDescriptor(descriptor)
+            return encodeInternalError(error, slot, requestHead)
         }
         if file.length <= Self.fileCopyThreshold {
             // Files this small are in the page cache when they are served often: a blocking
