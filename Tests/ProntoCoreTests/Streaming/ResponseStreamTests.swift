@@ -231,12 +231,15 @@ struct ResponseStreamTests {
         let handler = Self.streaming(ResponseBodyStream { writer in
             try await writer.write("tick")
             wrote.increment()
-            do {
-                try await Task.sleep(for: .seconds(8))  // bounded: only cancellation ends it in time
-                outcome.append("slept")
-            } catch {
-                outcome.append("cancelled")
+            // Waits until cancelled: no time bound that a loaded machine could outlast (the
+            // test's own waits are bounded; a missing cancellation fails it, never hangs it).
+            let released = Gate()
+            await withTaskCancellationHandler {
+                await released.wait()
+            } onCancel: {
+                released.open()
             }
+            outcome.append(Task.isCancelled ? "cancelled" : "released")
             do {
                 try await writer.write("after")
                 outcome.append("wrote")
