@@ -25,6 +25,12 @@ public actor TestConnection {
     /// Seconds to wait for a response or a close.
     public var timeout: Double = 5
 
+    /// Sets ``timeout``: longer for a live test that waits for a server-side timer, whose
+    /// deadline counts from when the server saw the bytes (later than sent on a busy machine).
+    public func setTimeout(_ seconds: Double) {
+        timeout = seconds
+    }
+
     init(transport: Transport, inbox: ByteInbox) {
         self.transport = transport
         self.inbox = inbox

@@ -18,7 +18,7 @@ struct OutputReentrancyTests {
         var leftover: [UInt8] = []
         try await withTestServer(.live, configuration: quietConfiguration(), handler: testHandler()) { server in
             let connection = try await server.connect()
-            try await connection.setTimeout(20)
+            await connection.setTimeout(20)
             try await connection.send(batch)
             for i in 0..<expected { check(i, try await connection.readResponse()) }
             leftover = try await connection.waitForClose()

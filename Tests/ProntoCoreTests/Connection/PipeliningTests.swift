@@ -72,11 +72,11 @@ struct PipeliningTests {
             try await connection.send(String(repeating: "GET /async/g HTTP/1.1\r\nHost: t\r\n\r\n", count: 6))
             // Nothing can complete before the gate opens; the engine must hold at 2 in flight.
             await #expect(throws: TestClientError.self) {
-                try await connection.setTimeout(0.2)
+                await connection.setTimeout(0.2)
                 _ = try await connection.readResponse()
             }
             #expect(calls.count == 2)
-            try await connection.setTimeout(5)
+            await connection.setTimeout(5)
             gate.open()
             for _ in 0..<6 { #expect(try await connection.readResponse().bodyString == "async g") }
             #expect(calls.count == 6)
@@ -116,8 +116,4 @@ extension PipeliningTests {
             #expect(calls.count == 4)
         }
     }
-}
-
-extension TestConnection {
-    func setTimeout(_ seconds: Double) async throws { timeout = seconds }
 }
