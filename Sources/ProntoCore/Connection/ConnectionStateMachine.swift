@@ -38,6 +38,8 @@ struct ConnectionStateMachine {
         case timeout
         /// Graceful shutdown.
         case shutdown
+        /// A 101 switched the connection to another protocol: what follows is not HTTP.
+        case upgraded
         /// The channel closed.
         case closed
     }
@@ -244,6 +246,17 @@ struct ConnectionStateMachine {
             return hasBytes ? .writeAndClose : .close
         case .closing, .closed:
             return .nothing
+        }
+    }
+
+    /// A `101 Switching Protocols` is encoded: no request is taken any more, the bytes after
+    /// it belong to the new protocol.
+    mutating func upgraded() {
+        switch input {
+        case .idle, .head:
+            input = .stopped(.upgraded)
+        case .body, .stopped:
+            illegal("upgraded")
         }
     }
 

@@ -20,7 +20,9 @@ extension HTTPConnectionHandler {
                 flush()
                 if !context.channel.isWritable { return }
             }
-            if state.isBodyPaused { return }  // the body's consumer lags (see `bodyDemand`)
+            // The body's consumer lags (see `bodyDemand`), or an upgrade may take the bytes
+            // that follow (see `+Upgrade`).
+            if state.isBodyPaused || awaitingUpgrade { return }
             switch state.input {
             case .idle, .head:
                 guard input.readableBytes > 0 else { return }

@@ -6,14 +6,21 @@ import NIOCore
 extension HTTPConnectionHandler {
     func dispatch(_ head: consuming RequestHead, _ headBytes: consuming ByteBuffer, _ body: consuming ByteBuffer?) {
         let keepAlive = head.keepAlive, isHead = head.method == .head, http1_0 = !head.version.isAtLeast1_1
+        let asksUpgrade = head.connectionUpgrade && head.upgradeRange != nil
         let connection = connectionInfo ?? ConnectionInfo(remoteAddress: nil, eventLoop: context.eventLoop, allocator: context.channel.allocator)
         let request = Request(head: head, headBytes: headBytes, body: body, connection: connection)  // moves, no copies
-        dispatchRequest(request, keepAlive: keepAlive, isHead: isHead, http1_0: http1_0, streamsBody: false)
+        dispatchRequest(request, keepAlive: keepAlive, isHead: isHead, http1_0: http1_0, streamsBody: false, asksUpgrade: asksUpgrade)
     }
 
-    func dispatchRequest(_ request: consuming Request, keepAlive requestKeepAlive: Bool, isHead: Bool, http1_0: Bool, streamsBody: Bool) {
+    func dispatchRequest(
+        _ request: consuming Request, keepAlive requestKeepAlive: Bool, isHead: Bool, http1_0: Bool, streamsBody: Bool, asksUpgrade: Bool = false
+    ) {
         let keepAlive = state.dispatched(requestKeepAlive: requestKeepAlive)
-        let slot = Pending(response: nil, isHead: isHead, keepAlive: keepAlive, http1_0: http1_0, streamsBody: streamsBody)
+        let slot = Pending(
+            response: nil, isHead: isHead, keepAlive: keepAlive, http1_0: http1_0, streamsBody: streamsBody, asksUpgrade: asksUpgrade
+        )
+        // Until its response is known, what follows may not be HTTP at all.
+        if asksUpgrade { awaitingUpgrade = true }
 
         let result: HandlerResult
         do {
@@ -129,6 +136,8 @@ extension HTTPConnectionHandler {
         // The response to a request whose body is still arriving: the rest of the body is
         // not wanted any more.
         let abandonsBody = slot.streamsBody && state.isReadingBody && !bodySink.isCollect && abandonBody()
+        // An upgrade request answered without switching: HTTP goes on after it.
+        if slot.asksUpgrade { awaitingUpgrade = false }
         // Checked without binding a payload first: binding would copy the body (a retain)
         // on every response, and streams and files are the rare case.
         if response.body.isSentByConnection {

@@ -35,6 +35,8 @@ extension HTTPConnectionHandler {
             encodeHeadOnly(response, slot, requestHead, framing: framing, closes: closes)
         case .file(let file):
             encodeHeadOnly(response, slot, requestHead, framing: response.status.allowsBody ? .contentLength(file.length) : .none, closes: closes)
+        case .upgrade(let upgrade):
+            encodeUpgrade(upgrade, response, slot, requestHead)
         case .empty, .string, .bytes, .writer:
             preconditionFailure("encodeSentByConnection: an in-memory body")
         }

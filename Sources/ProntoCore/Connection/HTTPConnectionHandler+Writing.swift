@@ -20,6 +20,7 @@ extension HTTPConnectionHandler {
             // the write completed, and is copy-on-write safe when it did not.
             output.clear()
             isWriting = false
+            if let upgrade = upgradeToPerform { return handOff(upgrade) }
             resumeIfDeferred()
         case .writeAndClose:
             let promise = context.eventLoop.makePromise(of: Void.self)
@@ -37,7 +38,7 @@ extension HTTPConnectionHandler {
     /// Async handlers of one read batch finish one after the other in the same loop tick:
     /// flush once after all of them (a task queued behind theirs), not once per response.
     func scheduleFlush() {
-        guard !flushScheduled else { return }
+        guard !flushScheduled, let context else { return }  // nil: handed over (see `+Upgrade`)
         flushScheduled = true
         context.eventLoop.assumeIsolated().execute {
             self.flushScheduled = false

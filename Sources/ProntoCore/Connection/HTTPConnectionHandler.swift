@@ -35,6 +35,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         let http1_0: Bool
         /// The request's body streams (it was dispatched before its body arrived).
         var streamsBody = false
+        /// The request asks to switch protocols (`Connection: upgrade` and `Upgrade`).
+        var asksUpgrade = false
         /// The head of the request answered (its first line names it in the log if its
         /// response cannot be sent). Only for a response that waits its turn: a `Request`
         /// here would make every slot copy a large value.
@@ -78,6 +80,11 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     @exclusivity(unchecked) var activeStream: StreamingResponse?
     /// Output handed to NIO with `write` but not yet flushed (file regions, large stream writes).
     @exclusivity(unchecked) var hasUnflushedWrites = false
+    /// A request asking to upgrade is answered yet: no request after it is parsed until its
+    /// response says whether the connection stays HTTP (see `+Upgrade`).
+    @exclusivity(unchecked) var awaitingUpgrade = false
+    /// A 101 is encoded: hand the connection over once it is written.
+    @exclusivity(unchecked) var upgradeToPerform: ProtocolUpgrade?
 
     // Responses not yet encoded, oldest first; `headSequence` numbers the first.
     @exclusivity(unchecked) var pending = CircularBuffer<Pending>(initialCapacity: 16)
@@ -188,14 +195,16 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         inReadBatch = true
         state.bytesArrived(at: context.eventLoop.now.uptimeNanoseconds)
         resources.dateCache.refresh()
-        guard state.isTakingRequests else { return }  // after a final response, input is discarded
+        // After a final response, input is discarded; after a 101, it is kept for the new
+        // protocol (handed over with the flush that ends this batch).
+        guard state.isTakingRequests || upgradeToPerform != nil else { return }
         var buffer = unwrapInboundIn(data)
         if input.readableBytes == 0 {
             input = buffer
         } else {
             input.writeBuffer(&buffer)
         }
-        processInput()
+        if upgradeToPerform == nil { processInput() }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -234,10 +243,11 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     /// Stop reading while the pipeline is full or the socket cannot take more output.
     var shouldPauseReading: Bool {
-        pending.count >= settings.maxPipelinedRequests || !context.channel.isWritable || state.isBodyPaused
+        pending.count >= settings.maxPipelinedRequests || !context.channel.isWritable || state.isBodyPaused || awaitingUpgrade
     }
 
     func resumeIfPossible() {
+        guard context != nil else { return }  // handed over to another protocol (see `+Upgrade`)
         if isBusy {
             // Resumed by the outermost `processInput` or `flush` when it returns.
             resumeDeferred = true

@@ -33,6 +33,8 @@ public struct Response: Sendable {
         case stream(ResponseBodyStream)
         /// A file's bytes, sent without reading the file into memory (see ``FileBody``).
         case file(FileBody)
+        /// Another protocol after a `101 Switching Protocols` head (see ``ProtocolUpgrade``).
+        case upgrade(ProtocolUpgrade)
     }
 
     /// The status code and reason phrase.
@@ -71,14 +73,15 @@ extension Response.Body {
         case .writer(let writer): writer.contentLength
         case .stream(let stream): stream.contentLength
         case .file(let file): file.length
+        case .upgrade: nil
         }
     }
 
-    /// A stream or a file: sent by the connection itself, not written into the output buffer.
+    /// A stream, a file or an upgrade: sent by the connection itself, not written into the output buffer.
     @inlinable
     var isSentByConnection: Bool {
         switch self {
-        case .stream, .file: true
+        case .stream, .file, .upgrade: true
         case .empty, .string, .bytes, .writer: false
         }
     }
@@ -92,7 +95,7 @@ extension Response.Body {
         case .string(let string): buffer.writeString(string)
         case .bytes(let bytes): buffer.writeImmutableBuffer(bytes)
         case .writer(let writer): try writer.write(into: &buffer)
-        case .stream, .file: preconditionFailure("Response.Body.write(into:): streams and files are sent by the connection")
+        case .stream, .file, .upgrade: preconditionFailure("Response.Body.write(into:): streams, files and upgrades are sent by the connection")
         }
     }
 }

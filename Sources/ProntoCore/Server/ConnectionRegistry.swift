@@ -20,6 +20,9 @@ final class ConnectionRegistry: Sendable {
             state.channels[ObjectIdentifier(channel)] = channel
             return state.quiescing
         }
+        // Removed when the channel closes, whoever owns the connection by then (HTTP, or
+        // the protocol it was upgraded to): shutdown never waits for a closed channel.
+        channel.closeFuture.whenComplete { _ in self.remove(channel) }
         // A connection accepted while the server was stopping is stopped as well.
         if quiescing { Self.quiesce(channel) }
     }
