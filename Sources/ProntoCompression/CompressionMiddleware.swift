@@ -127,6 +127,8 @@ public struct CompressionMiddleware: InlineMiddleware {
         case .file(let file):
             guard file.length >= minimumSize, file.length <= maximumFileSize else { return }
             response.body = .stream(.compressing(file, with: coding, level: level))
+        case .upgrade:
+            return  // another protocol follows, not a body (a 101 is skipped above anyway)
         }
         Self.markEncoded(&response.headers, coding)
     }
