@@ -75,10 +75,11 @@ struct StaticFileSystem: Sendable {
             switch rootDirectory.open(path.relative) {
             case .opened(let file):
                 return classify(file, path, root: root, full: Self.join(root, path.relative)) { index in
-                    switch rootDirectory.open(path.relative.isEmpty ? index : path.relative + [UInt8(ascii: "/")] + index) {
-                    case .opened(let file): return (file, Self.join(root, path.relative + [UInt8(ascii: "/")] + index))
+                    let relative = Self.join(path.relative, index)
+                    switch rootDirectory.open(relative) {
+                    case .opened(let file): return (file, Self.join(root, relative))
                     case .missing: return nil
-                    case .needsCanonicalPath: return openInside(root, Self.join(root, path.relative + [UInt8(ascii: "/")] + index))
+                    case .needsCanonicalPath: return openInside(root, Self.join(root, relative))
                     }
                 }
             case .missing:
@@ -90,9 +91,11 @@ struct StaticFileSystem: Sendable {
         return lookUpCanonically(path)
     }
 
-    /// `root` + `/` + `relative` (just `root` for the root itself).
-    private static func join(_ root: [UInt8], _ relative: [UInt8]) -> [UInt8] {
-        relative.isEmpty ? root : root + [UInt8(ascii: "/")] + relative
+    /// `base` + `/` + `name`, without an empty side's slash (`name` alone below the root,
+    /// `base` alone for the root itself).
+    private static func join(_ base: [UInt8], _ name: [UInt8]) -> [UInt8] {
+        if base.isEmpty { return name }
+        return name.isEmpty ? base : base + [UInt8(ascii: "/")] + name
     }
 
     /// What an open `file` at `full` is: a regular file, or a directory whose index

@@ -37,7 +37,7 @@ extension HTTPConnectionHandler {
             delegate: RequestBodyStreamDelegate(loop: context.eventLoop, onDemand: onDemand)
         )
         bodySink = .stream(sequence.source)
-        let connection = connectionInfo ?? ConnectionInfo(remoteAddress: nil, eventLoop: context.eventLoop, allocator: context.channel.allocator)
+        let connection = requestConnectionInfo
         let request = Request(head: head, headBytes: headBytes, bodyStream: RequestBodyStream(producer: sequence.sequence), connection: connection)
         dispatchRequest(request, keepAlive: head.keepAlive, isHead: head.method == .head, http1_0: !head.version.isAtLeast1_1, streamsBody: true)
     }

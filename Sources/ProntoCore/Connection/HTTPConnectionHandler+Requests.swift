@@ -73,7 +73,7 @@ extension HTTPConnectionHandler {
         var maxSize: Int? = settings.limits.maxBodySize
         var streams = false
         if let policy = handler.bodyPolicy {
-            let connection = connectionInfo ?? ConnectionInfo(remoteAddress: nil, eventLoop: context.eventLoop, allocator: context.channel.allocator)
+            let connection = requestConnectionInfo
             if case .stream(let limit) = policy(Request(head: copy head, headBytes: copy headBytes, body: nil, connection: connection)) {
                 streams = true
                 maxSize = limit

@@ -7,7 +7,7 @@ extension HTTPConnectionHandler {
     func dispatch(_ head: consuming RequestHead, _ headBytes: consuming ByteBuffer, _ body: consuming ByteBuffer?) {
         let keepAlive = head.keepAlive, isHead = head.method == .head, http1_0 = !head.version.isAtLeast1_1
         let asksUpgrade = head.connectionUpgrade && head.upgradeRange != nil
-        let connection = connectionInfo ?? ConnectionInfo(remoteAddress: nil, eventLoop: context.eventLoop, allocator: context.channel.allocator)
+        let connection = requestConnectionInfo
         let request = Request(head: head, headBytes: headBytes, body: body, connection: connection)  // moves, no copies
         dispatchRequest(request, keepAlive: keepAlive, isHead: isHead, http1_0: http1_0, streamsBody: false, asksUpgrade: asksUpgrade)
     }
@@ -98,6 +98,13 @@ extension HTTPConnectionHandler {
         }
         if state.isReadingBody { sendContinueIfExpected() }
         if owedCount == 0, state.finishQuiescing(owed: 0), !inReadBatch { flush() }
+    }
+
+    /// What a request tells its handler of the connection (made when the channel became
+    /// active; a stand-in without an address before that).
+    @inline(__always)
+    var requestConnectionInfo: ConnectionInfo {
+        connectionInfo ?? ConnectionInfo(remoteAddress: nil, eventLoop: context.eventLoop, allocator: context.channel.allocator)
     }
 
     /// Responses still owed: waiting for their handler or their turn, or being streamed.
