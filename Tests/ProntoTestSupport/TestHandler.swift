@@ -14,6 +14,11 @@ public func testHandler(gates: [String: Gate] = [:], calls: Counter = Counter(),
             return .async { request in
                 Response(contentType: request.contentType, body: request.body.map { .bytes($0) } ?? .empty)
             }
+        case "/async-yield":
+            return .async { request in
+                await Task.yield()
+                return .text("yielded \(request.query ?? "")")
+            }
         case "/throw":
             struct Boom: Error {}
             throw Boom()

@@ -29,18 +29,28 @@ final class AsyncHandlerWorkers: @unchecked Sendable {
     private let logger: Logger
     /// Called on the loop with each finished response and its request.
     private let complete: (UInt64, Response, Request) -> Void
+    /// Takes the connection's next async request from its input, if one is there (see
+    /// ``work(first:)``); nil when the input holds no more, or holds only sync ones.
+    private let takeNext: () -> Job?
 
     /// Parked workers, waiting for a job (nil ends them).
     @exclusivity(unchecked) private var idle: [UnsafeContinuation<Job?, Never>] = []
     /// Every worker started, to cancel them when the connection goes away.
     @exclusivity(unchecked) private var tasks: [Task<Void, Never>] = []
     @exclusivity(unchecked) private var finished = false
+    /// True while ``submit(_:)`` runs a worker inline: the worker that sees it after its
+    /// handler returned is still on the read callback's stack (it did not suspend).
+    @exclusivity(unchecked) private var runsInline = false
 
-    init(loop: any EventLoop, executor: EventLoopTaskExecutor, logger: Logger, complete: @escaping (UInt64, Response, Request) -> Void) {
+    init(
+        loop: any EventLoop, executor: EventLoopTaskExecutor, logger: Logger,
+        complete: @escaping (UInt64, Response, Request) -> Void, takeNext: @escaping () -> Job?
+    ) {
         self.loop = loop
         self.executor = executor
         self.logger = logger
         self.complete = complete
+        self.takeNext = takeNext
         idle.reserveCapacity(16)
     }
 
@@ -48,11 +58,14 @@ final class AsyncHandlerWorkers: @unchecked Sendable {
     func submit(_ job: consuming Job) {
         assert(loop.inEventLoop)
         guard !finished else { return }
+        let outer = runsInline
+        runsInline = executor.canRunInline
         if let worker = idle.popLast() {
             executor.runInline { worker.resume(returning: job) }
         } else {
             startWorker(first: job)
         }
+        runsInline = outer
     }
 
     /// Ends the workers: the connection closed. Parked ones end now; running handlers are
@@ -81,11 +94,23 @@ final class AsyncHandlerWorkers: @unchecked Sendable {
     }
 
     /// A worker's life: run a job, park until the next one, until the connection closes.
+    ///
+    /// A worker whose handler answered without suspending is still inside ``submit(_:)``,
+    /// on the read callback's stack: it takes the following async requests of the same
+    /// read itself (`takeNext`, which also answers the sync ones between them) instead of
+    /// parking and being resumed once per request. A pipelined batch of async requests
+    /// that do not suspend then costs one resume, not one each. A handler that suspends
+    /// ends this: the read callback takes the rest of the input as usual.
     private nonisolated(nonsending) func work(first: Job) async {
         var job: Job? = first
         // No binding of a job may live across `park()` (see `process`).
         while job != nil {
             await process(job.take()!)
+            while runsInline, !finished {
+                job = takeNext()
+                if job == nil { break }
+                await process(job.take()!)
+            }
             job = await park()
         }
     }

@@ -11,8 +11,9 @@ extension HTTPConnectionHandler {
         resumeIfDeferred()
     }
 
-    private func takeRequests() {
-        while state.isTakingRequests, pending.count < settings.maxPipelinedRequests {
+    func takeRequests() {
+        // A job captured for a worker (see `takeNextAsyncJob`) ends the loop: it runs first.
+        while capturedJob == nil, state.isTakingRequests, pending.count < settings.maxPipelinedRequests {
             // Big responses: write what the batch holds so far instead of buffering it all,
             // and stop taking requests while the socket cannot keep up (resumed by
             // channelWritabilityChanged). This bounds memory per connection.

@@ -56,11 +56,31 @@ extension HTTPConnectionHandler {
         if asyncWorker == nil {
             // The workers run on this loop only (see AsyncHandlerWorkers); the cycle through
             // this closure is broken when the connection closes (`asyncWorker = nil`).
-            asyncWorker = AsyncHandlerWorkers(loop: context.eventLoop, executor: resources.executor, logger: logger) { sequence, response, request in
-                self.complete(sequence, response, request)
-            }
+            asyncWorker = AsyncHandlerWorkers(
+                loop: context.eventLoop, executor: resources.executor, logger: logger,
+                complete: { sequence, response, request in self.complete(sequence, response, request) },
+                takeNext: { self.takeNextAsyncJob() }
+            )
         }
-        asyncWorker!.submit(AsyncHandlerWorkers.Job(respond: respond, request: request, sequence: sequence))
+        let job = AsyncHandlerWorkers.Job(respond: respond, request: request, sequence: sequence)
+        if capturesAsyncJob {
+            // A worker is taking the input itself (see `takeNextAsyncJob`): it runs this one.
+            capturedJob = job
+        } else {
+            asyncWorker!.submit(job)
+        }
+    }
+
+    /// Takes requests from the input until one is async, answering the sync ones on the
+    /// way, and returns that one's job for the calling worker to run (see
+    /// `AsyncHandlerWorkers.work`). Only inside `processInput`, whose loop goes on from
+    /// wherever this stops.
+    private func takeNextAsyncJob() -> AsyncHandlerWorkers.Job? {
+        guard isProcessingInput, !capturesAsyncJob else { return nil }
+        capturesAsyncJob = true
+        takeRequests()
+        capturesAsyncJob = false
+        return capturedJob.take()
     }
 
     /// An async handler finished: encode its response, and every one after it that is ready.

@@ -91,6 +91,10 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     @exclusivity(unchecked) var headSequence: UInt64 = 0
     /// Runs this connection's async handlers (created at the first one).
     @exclusivity(unchecked) var asyncWorker: AsyncHandlerWorkers?
+    /// A worker is taking requests from the input (see `takeNextAsyncJob`): the next async
+    /// request's job is kept here for it instead of being submitted.
+    @exclusivity(unchecked) var capturesAsyncJob = false
+    @exclusivity(unchecked) var capturedJob: AsyncHandlerWorkers.Job?
 
     // Call-stack facts, not connection states: they order NIO's callbacks.
     @exclusivity(unchecked) var inReadBatch = false

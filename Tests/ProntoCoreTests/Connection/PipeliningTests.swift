@@ -117,3 +117,69 @@ extension PipeliningTests {
         }
     }
 }
+
+extension PipeliningTests {
+    /// One read of async requests that do not suspend is answered by one worker taking the
+    /// requests from the input itself; these check the hand-back to the read callback at
+    /// every point: a sync request, a body, an error, a suspension, a gate still closed.
+    @Test("a batch mixing async, sync, suspending, failing and body-carrying requests: every answer in order", arguments: bothModes)
+    func mixedAsyncBatch(mode: TestMode) async throws {
+        let gate = Gate()
+        try await withTestServer(mode, configuration: quietConfiguration(), handler: testHandler(gates: ["late": gate])) { server in
+            let connection = try await server.connect()
+            var batch = ""
+            var expected: [String] = []
+            for i in 0..<40 {
+                switch i % 8 {
+                case 0, 1:
+                    batch += "GET /async/n\(i) HTTP/1.1\r\nHost: t\r\n\r\n"
+                    expected.append("async n\(i)")
+                case 2:
+                    batch += "GET /plaintext HTTP/1.1\r\nHost: t\r\n\r\n"
+                    expected.append("Hello, World!")
+                case 3:
+                    batch += "GET /async-yield?\(i) HTTP/1.1\r\nHost: t\r\n\r\n"
+                    expected.append("yielded \(i)")
+                case 4:
+                    batch += "POST /async-echo HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\n\(String(format: "%03d", i))"
+                    expected.append(String(format: "%03d", i))
+                case 5:
+                    batch += "POST /async-echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n\(String(format: "%02d", i))\r\n0\r\n\r\n"
+                    expected.append(String(format: "%02d", i))
+                case 6:
+                    batch += "GET /async-throw HTTP/1.1\r\nHost: t\r\n\r\n"
+                    expected.append("Internal Server Error\n")
+                default:
+                    // One request waits for the gate; the ones behind it go on meanwhile.
+                    let path = i == 15 ? "/async/late" : "/async/n\(i)"
+                    batch += "GET \(path) HTTP/1.1\r\nHost: t\r\n\r\n"
+                    expected.append(i == 15 ? "async late" : "async n\(i)")
+                }
+            }
+            try await connection.send(batch)
+            // Everything before the gated request arrives without it.
+            for i in 0..<15 {
+                #expect(try await connection.readResponse().bodyString == expected[i], "response \(i)")
+            }
+            gate.open()
+            for i in 15..<40 {
+                #expect(try await connection.readResponse().bodyString == expected[i], "response \(i)")
+            }
+            // Nothing more: each request answered once.
+            try await connection.send("GET /plaintext HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+            #expect(try await connection.readResponse().bodyString == "Hello, World!")
+        }
+    }
+
+    @Test("16 pipelined async requests that do not suspend: 16 responses in order, in one write")
+    func asyncBatchOneWrite() async throws {
+        try await withTestServer(.inProcess, configuration: quietConfiguration(), handler: testHandler()) { server in
+            let connection = try await server.connect()
+            try await connection.send((0..<16).map { "GET /async/n\($0) HTTP/1.1\r\nHost: t\r\n\r\n" }.joined())
+            for i in 0..<16 {
+                #expect(try await connection.readResponse().bodyString == "async n\(i)")
+            }
+            #expect(await connection.serverWrites == 1)
+        }
+    }
+}
