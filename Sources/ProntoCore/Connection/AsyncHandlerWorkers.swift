@@ -38,6 +38,8 @@ final class AsyncHandlerWorkers: @unchecked Sendable {
     /// Every worker started, to cancel them when the connection goes away.
     @exclusivity(unchecked) private var tasks: [Task<Void, Never>] = []
     @exclusivity(unchecked) private var finished = false
+    /// Jobs of workers created but not yet started (see `startWorker`).
+    @exclusivity(unchecked) private var startingJobs: [Job] = []
     /// True while ``submit(_:)`` runs a worker inline: the worker that sees it after its
     /// handler returned is still on the read callback's stack (it did not suspend).
     @exclusivity(unchecked) private var runsInline = false
@@ -61,7 +63,11 @@ final class AsyncHandlerWorkers: @unchecked Sendable {
         let outer = runsInline
         runsInline = executor.canRunInline
         if let worker = idle.popLast() {
-            executor.runInline { worker.resume(returning: job) }
+            // Moved, not copied, into the worker: a copy kept here would keep the request's
+            // header storage alive while the worker takes the next requests (see `work`), and
+            // the parser would allocate new storage for them.
+            var job = Optional(consume job)
+            executor.runInline { worker.resume(returning: job.take()) }
         } else {
             startWorker(first: job)
         }
@@ -77,18 +83,22 @@ final class AsyncHandlerWorkers: @unchecked Sendable {
         finished = true
         for task in tasks { task.cancel() }
         tasks = []
+        startingJobs = []
         let parked = idle
         idle = []
         for worker in parked { worker.resume(returning: nil) }
     }
 
     private func startWorker(first: consuming Job) {
+        // The job waits here for the new worker, not in its closure: a closure capture would
+        // keep the request (and the read buffer its head is a slice of) for the worker's life.
+        startingJobs.append(first)
         let task: Task<Void, Never>
         if #available(macOS 26, iOS 26, tvOS 26, watchOS 26, visionOS 26, *), executor.canRunInline {
             // Starts at once, on this stack, like a resumed worker.
-            task = Task.immediate(executorPreference: executor) { [first] in await self.work(first: first) }
+            task = Task.immediate(executorPreference: executor) { await self.work() }
         } else {
-            task = Task(executorPreference: executor) { [first] in await self.work(first: first) }
+            task = Task(executorPreference: executor) { await self.work() }
         }
         tasks.append(task)
     }
@@ -101,8 +111,10 @@ final class AsyncHandlerWorkers: @unchecked Sendable {
     /// parking and being resumed once per request. A pipelined batch of async requests
     /// that do not suspend then costs one resume, not one each. A handler that suspends
     /// ends this: the read callback takes the rest of the input as usual.
-    private nonisolated(nonsending) func work(first: Job) async {
-        var job: Job? = first
+    private nonisolated(nonsending) func work() async {
+        // Each new worker takes the oldest job waiting; order does not matter, since every
+        // job carries its sequence number.
+        var job: Job? = finished || startingJobs.isEmpty ? nil : startingJobs.removeFirst()
         // No binding of a job may live across `park()` (see `process`).
         while job != nil {
             await process(job.take()!)

@@ -28,7 +28,9 @@ extension HTTPConnectionHandler {
             case .idle, .head:
                 guard input.readableBytes > 0 else { return }
                 let result = input.withUnsafeReadableBytes { parser.parse($0) }
-                switch result {
+                // Consumed, like the head below: no copy of a request's head may outlive its
+                // dispatch (see `dispatchRequest`).
+                switch consume result {
                 case .needMore:
                     if parser.isInsideHead, let deadline = state.headStarted(), deadline < timerDeadline.uptimeNanoseconds {
                         armTimer(at: deadline)
@@ -39,7 +41,7 @@ extension HTTPConnectionHandler {
                     return
                 case .complete(let head):
                     let headBytes = input.readSlice(length: head.length)!
-                    startRequest(head, headBytes)
+                    startRequest(consume head, headBytes)
                 }
             case .body(.contentLength(let remaining)):
                 let available = min(remaining, input.readableBytes)
@@ -69,7 +71,7 @@ extension HTTPConnectionHandler {
         let length = head.contentLength ?? 0
         guard head.isChunked || length > 0 else {
             state.headCompleted(body: nil)
-            return dispatch(head, headBytes, nil)
+            return dispatch(consume head, headBytes, nil)
         }
         var maxSize: Int? = settings.limits.maxBodySize
         var streams = false
@@ -102,7 +104,7 @@ extension HTTPConnectionHandler {
             // The whole body is here: hand out a slice, no copy.
             state.headCompleted(body: nil)
             let body = input.readSlice(length: length)!
-            dispatch(head, headBytes, body)
+            dispatch(consume head, headBytes, body)
         } else {
             bodyHead = head
             bodyHeadBytes = headBytes

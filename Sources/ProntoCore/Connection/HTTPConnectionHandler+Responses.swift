@@ -9,7 +9,7 @@ extension HTTPConnectionHandler {
         let asksUpgrade = head.connectionUpgrade && head.upgradeRange != nil
         let connection = requestConnectionInfo
         let request = Request(head: head, headBytes: headBytes, body: body, connection: connection)  // moves, no copies
-        dispatchRequest(request, keepAlive: keepAlive, isHead: isHead, http1_0: http1_0, streamsBody: false, asksUpgrade: asksUpgrade)
+        dispatchRequest(consume request, keepAlive: keepAlive, isHead: isHead, http1_0: http1_0, streamsBody: false, asksUpgrade: asksUpgrade)
     }
 
     func dispatchRequest(
@@ -38,14 +38,18 @@ extension HTTPConnectionHandler {
                 slot.requestHead = request.headBytes
                 pending.append(slot)
             }
+        // Every copy of the request ends before its handler runs (`consume`): a worker may
+        // go on to parse the next request (see `takeNextAsyncJob`), and a copy alive here
+        // would make the parser allocate new header storage for it.
         case .async(let respond):
             let sequence = headSequence &+ UInt64(pending.count)
             pending.append(slot)
-            runAsync(respond, request, sequence)
-        case .asyncWithRequest(let request, let respond):
+            runAsync(respond, consume request, sequence)
+        case .asyncWithRequest(let attached, let respond):
+            _ = consume request
             let sequence = headSequence &+ UInt64(pending.count)
             pending.append(slot)
-            runAsync(respond, request, sequence)
+            runAsync(respond, consume attached, sequence)
         }
     }
 
@@ -62,12 +66,12 @@ extension HTTPConnectionHandler {
                 takeNext: { self.takeNextAsyncJob() }
             )
         }
-        let job = AsyncHandlerWorkers.Job(respond: respond, request: request, sequence: sequence)
+        let job = AsyncHandlerWorkers.Job(respond: respond, request: consume request, sequence: sequence)
         if capturesAsyncJob {
             // A worker is taking the input itself (see `takeNextAsyncJob`): it runs this one.
-            capturedJob = job
+            capturedJob = consume job
         } else {
-            asyncWorker!.submit(job)
+            asyncWorker!.submit(consume job)
         }
     }
 
