@@ -58,6 +58,7 @@ enum HelloApp {
         }
         BenchmarkRoutes.add(to: app)
         StreamingRoutes.add(to: app)
+        WebSocketRoutes.add(to: app)
         return app
     }
 

@@ -21,7 +21,7 @@ public actor TestConnection {
 
     let transport: Transport
     let inbox: ByteInbox
-    private var parser = ResponseStreamParser()
+    var parser = ResponseStreamParser()
     /// Seconds to wait for a response or a close.
     public var timeout: Double = 5
 
@@ -70,7 +70,7 @@ public actor TestConnection {
     /// Waits for bytes or a close. In-process, the testing event loop runs only when told:
     /// run it, and look again in short steps so jobs scheduled meanwhile (async handlers)
     /// make progress too.
-    private func waitForChange(_ left: Duration) async throws {
+    func waitForChange(_ left: Duration) async throws {
         let seconds = Double(left.components.seconds) + Double(left.components.attoseconds) / 1e18
         switch transport {
         case .inProcess(let channel):

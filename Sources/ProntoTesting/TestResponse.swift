@@ -44,6 +44,11 @@ public struct ResponseStreamParser: Sendable {
         buffer.append(contentsOf: bytes)
     }
 
+    /// Drops the first `count` bytes, read by another protocol (WebSocket frames).
+    mutating func removeFirst(_ count: Int) {
+        buffer.removeFirst(count)
+    }
+
     /// The next complete response, or nil if more bytes are needed.
     /// `isHead` tells that the request was HEAD (no body follows the head).
     public mutating func next(isHead: Bool = false) throws -> TestResponse? {

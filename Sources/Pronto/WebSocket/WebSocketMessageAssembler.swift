@@ -1,0 +1,79 @@
+import NIOCore
+import NIOWebSocket
+
+/// Joins data frames into messages and checks them as they arrive (RFC 6455 §5.4, §5.6,
+/// §8.1): continuation frames only inside a fragmented message, no new message before the
+/// last one ended, the size limit across fragments, and UTF-8 for text, checked per
+/// fragment so a bad byte fails the connection at once.
+struct WebSocketMessageAssembler {
+    enum Outcome: Equatable {
+        /// A whole message.
+        case message(WebSocketMessage)
+        /// A fragment was taken; the message goes on.
+        case incomplete
+        /// The connection must fail with this code and reason.
+        case failure(WebSocketCloseCode, String)
+    }
+
+    let maxMessageSize: Int
+    /// The kind of the fragmented message in progress; nil between messages.
+    private var kind: WebSocketMessage.Kind?
+    private var fragments: ByteBuffer?
+    private var utf8 = UTF8Validator()
+
+    init(maxMessageSize: Int) {
+        self.maxMessageSize = maxMessageSize
+    }
+
+    /// Takes one data frame (text, binary or continuation), already unmasked.
+    mutating func receive(opcode: WebSocketOpcode, fin: Bool, data: ByteBuffer) -> Outcome {
+        let kind: WebSocketMessage.Kind
+        switch opcode {
+        case .text, .binary:
+            guard self.kind == nil else {
+                return .failure(.protocolError, "a new message started before the fragmented one ended")
+            }
+            kind = opcode == .text ? .text : .binary
+            utf8 = UTF8Validator()
+        case .continuation:
+            guard let current = self.kind else {
+                return .failure(.protocolError, "a continuation frame outside a fragmented message")
+            }
+            kind = current
+        default:
+            preconditionFailure("WebSocketMessageAssembler: \(opcode) is not a data frame")
+        }
+        let size = (fragments?.readableBytes ?? 0) + data.readableBytes
+        guard size <= maxMessageSize else {
+            return .failure(.messageTooBig, "a message exceeds \(maxMessageSize) bytes")
+        }
+        if kind == .text {
+            let valid = data.withUnsafeReadableBytes { utf8.validate($0) }
+            guard valid, !fin || utf8.isComplete else {
+                return .failure(.invalidPayload, "a text message is not valid UTF-8")
+            }
+        }
+        if fin {
+            self.kind = nil
+            guard var joined = fragments.take() else {
+                // One frame: its payload as it is, no copy.
+                return .message(WebSocketMessage(kind: kind, data: data))
+            }
+            var data = data
+            joined.writeBuffer(&data)
+            return .message(WebSocketMessage(kind: kind, data: joined))
+        }
+        self.kind = kind
+        if fragments == nil {
+            var first = data
+            // Owned storage that grows with the fragments (the frame is a slice of the read).
+            var copy = ByteBufferAllocator().buffer(capacity: first.readableBytes)
+            copy.writeBuffer(&first)
+            fragments = copy
+        } else {
+            var data = data
+            fragments!.writeBuffer(&data)
+        }
+        return .incomplete
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import NIOCore
+import NIOWebSocket
+import Testing
+
+@testable import Pronto
+
+@Suite("WebSocket: handshake, UTF-8, message assembly")
+struct WebSocketCodecTests {
+    static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+
+    @Test("SHA-1 matches the FIPS 180 test vectors, across block boundaries")
+    func sha1() {
+        #expect(Self.hex(SHA1.hash(Array("".utf8))) == "da39a3ee5e6b4b0d3255bfef95601890afd80709")
+        #expect(Self.hex(SHA1.hash(Array("abc".utf8))) == "a9993e364706816aba3e25717850c26c9cd0d89d")
+        #expect(Self.hex(SHA1.hash(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)))
+            == "84983e441c3bd26ebaae4aa1f95129e5e54670f1")
+        #expect(Self.hex(SHA1.hash([UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)))
+            == "34aa973cd4c4daa4f61eeb2bdbad27316534016f")
+    }
+
+    @Test("the accept value of RFC 6455's own example")
+    func acceptValue() {
+        #expect(WebSocketHandshake.acceptValue(forKey: "dGhlIHNhbXBsZSBub25jZQ==") == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")
+    }
+
+    static func valid(_ bytes: [UInt8]) -> Bool { bytes.withUnsafeBytes { UTF8Validator.isValid($0) } }
+
+    @Test("UTF-8: what Swift's own decoder accepts, and nothing else")
+    func utf8() {
+        #expect(Self.valid(Array("plain ASCII, long enough to take the 8-byte path".utf8)))
+        #expect(Self.valid(Array("κόσμε 𝄞 €".utf8)))
+        #expect(Self.valid([0xF4, 0x8F, 0xBF, 0xBF]))  // U+10FFFF
+        #expect(!Self.valid([0xF4, 0x90, 0x80, 0x80]))  // above U+10FFFF
+        #expect(!Self.valid([0xED, 0xA0, 0x80]))  // a surrogate
+        #expect(!Self.valid([0xC0, 0xAF]))  // overlong '/'
+        #expect(!Self.valid([0xE0, 0x80, 0xAF]))  // overlong
+        #expect(!Self.valid([0xCE, 0xBA, 0xE1]))  // truncated at the end
+        #expect(!Self.valid([0x80]))  // a lone continuation byte
+        #expect(!Self.valid([0xFF]))
+        // Against the standard library on every 1- and 2-byte sequence.
+        for a in 0...255 {
+            #expect(Self.valid([UInt8(a)]) == (String(validating: [UInt8(a)], as: UTF8.self) != nil))
+            for b in stride(from: 0, through: 255, by: 5) {
+                let bytes = [UInt8(a), UInt8(b)]
+                #expect(Self.valid(bytes) == (String(validating: bytes, as: UTF8.self) != nil), "\(bytes)")
+            }
+        }
+    }
+
+    @Test("UTF-8 split at every byte across fragments: the verdict is the same, and it comes at the first bad byte")
+    func utf8Split() {
+        let text = Array("ab€𝄞κό".utf8)
+        for split in 0...text.count {
+            var validator = UTF8Validator()
+            let first = text[..<split].withUnsafeBytes { validator.validate($0) }
+            let second = text[split...].withUnsafeBytes { validator.validate($0) }
+            #expect(first && second && validator.isComplete, "split at \(split)")
+        }
+        var validator = UTF8Validator()
+        #expect([UInt8]([0xE2, 0x82]).withUnsafeBytes { validator.validate($0) })
+        #expect(!validator.isComplete)
+        #expect(![UInt8]([0x41]).withUnsafeBytes { validator.validate($0) })  // 'A' where a continuation must be
+    }
+
+    static func buffer(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }
+
+    @Test("fragments join into one message; a single frame is passed through")
+    func assembly() {
+        var assembler = WebSocketMessageAssembler(maxMessageSize: 100)
+        #expect(assembler.receive(opcode: .text, fin: true, data: Self.buffer("whole")) == .message(.text("whole")))
+        #expect(assembler.receive(opcode: .text, fin: false, data: Self.buffer("frag")) == .incomplete)
+        #expect(assembler.receive(opcode: .continuation, fin: false, data: Self.buffer("men")) == .incomplete)
+        #expect(assembler.receive(opcode: .continuation, fin: true, data: Self.buffer("ted")) == .message(.text("fragmented")))
+        #expect(assembler.receive(opcode: .binary, fin: false, data: ByteBuffer(bytes: [1, 2])) == .incomplete)
+        #expect(assembler.receive(opcode: .continuation, fin: true, data: ByteBuffer(bytes: [3])) == .message(.binary(ByteBuffer(bytes: [1, 2, 3]))))
+        #expect(assembler.receive(opcode: .text, fin: true, data: ByteBuffer()) == .message(.text("")))
+    }
+
+    @Test("out-of-order fragments, the size limit across fragments, and invalid text fail with their codes")
+    func assemblyFailures() {
+        var assembler = WebSocketMessageAssembler(maxMessageSize: 8)
+        guard case .failure(.protocolError, _) = assembler.receive(opcode: .continuation, fin: true, data: Self.buffer("x")) else {
+            Issue.record("a continuation without a message must fail"); return
+        }
+        assembler = WebSocketMessageAssembler(maxMessageSize: 8)
+        _ = assembler.receive(opcode: .text, fin: false, data: Self.buffer("a"))
+        guard case .failure(.protocolError, _) = assembler.receive(opcode: .binary, fin: true, data: Self.buffer("b")) else {
+            Issue.record("a new message inside a fragmented one must fail"); return
+        }
+        assembler = WebSocketMessageAssembler(maxMessageSize: 8)
+        _ = assembler.receive(opcode: .binary, fin: false, data: Self.buffer("12345"))
+        guard case .failure(.messageTooBig, _) = assembler.receive(opcode: .continuation, fin: true, data: Self.buffer("6789")) else {
+            Issue.record("9 bytes over fragments must exceed 8"); return
+        }
+        assembler = WebSocketMessageAssembler(maxMessageSize: 8)
+        _ = assembler.receive(opcode: .text, fin: false, data: ByteBuffer(bytes: [0xE2, 0x82]))
+        guard case .failure(.invalidPayload, _) = assembler.receive(opcode: .continuation, fin: false, data: ByteBuffer(bytes: [0x41])) else {
+            Issue.record("invalid UTF-8 across fragments must fail at once"); return
+        }
+        assembler = WebSocketMessageAssembler(maxMessageSize: 8)
+        guard case .failure(.invalidPayload, _) = assembler.receive(opcode: .text, fin: true, data: ByteBuffer(bytes: [0xE2, 0x82])) else {
+            Issue.record("a text message ending inside a character must fail"); return
+        }
+    }
+}
