@@ -6,6 +6,8 @@
 #   3. runs real clients (curl, Python requests, h11) and httplint against the hello example,
 #      curl, requests and headless Chromium (installed with apt-get when missing) against its
 #      streaming routes, static files and server-sent events page (scripts/streaming-clients.py),
+#      WebSocket conformance cases after Autobahn's sections 1-7, 9 and 12 with raw frames and
+#      the `websockets` client (scripts/websocket-conformance.py),
 #      and counts heap allocations per request in the release build (scripts/alloc-check.py),
 #   4. tests the World example against SQLite and against a throwaway PostgreSQL (installed
 #      with apt-get when missing, started on port 15433, stopped at exit), then starts it
@@ -21,9 +23,9 @@ if ! dpkg -s zlib1g-dev >/dev/null 2>&1; then
     echo "==> installing zlib1g-dev (ProntoCompression links the system zlib through compress-nio)"
     apt-get update -qq && apt-get install -y -qq zlib1g-dev
 fi
-if ! python3 -c "import requests, h11, httplint" 2>/dev/null; then
+if ! python3 -c "import requests, h11, httplint, websockets.asyncio.client" 2>/dev/null; then
     echo "==> installing Python test clients"
-    python3 -m pip install -q --disable-pip-version-check requests h11 httplint
+    python3 -m pip install -q --disable-pip-version-check requests h11 httplint "websockets>=14"
 fi
 
 echo "==> swift test"
@@ -40,6 +42,9 @@ if ! command -v chromium >/dev/null; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 fi
 python3 scripts/streaming-clients.py "$(swift build --show-bin-path)/hello" --browser
+
+echo "==> WebSocket conformance (Autobahn's cases, raw frames and the websockets client)"
+python3 scripts/websocket-conformance.py "$(swift build --show-bin-path)/hello"
 
 echo "==> allocation regression check (release hello, LD_PRELOAD malloc counter)"
 if ! command -v gcc >/dev/null; then

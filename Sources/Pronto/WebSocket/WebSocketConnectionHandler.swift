@@ -19,6 +19,10 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
         case open
         /// Our close frame is sent; waiting for the peer's (or the close timeout).
         case closeSent
+        /// The peer closed, or broke the protocol: this close frame goes out once the handler
+        /// has taken the messages that arrived before (their answers go first), or after the
+        /// close timeout.
+        case draining(ByteBuffer)
         /// Both close frames are exchanged, or the connection failed: the TCP connection is
         /// closing.
         case closing
@@ -32,6 +36,9 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
     private var context: ChannelHandlerContext?
     private var assembler: WebSocketMessageAssembler
     private var source: WebSocketInbound.Producer.Source?
+    /// Messages handed to the inbound sequence, against those its iterator returned.
+    private var yielded = 0
+    private let consumption = InboundConsumption()
     private var readPaused = false
     private var readPending = false
     private var writableWaiters: [CheckedContinuation<Void, any Error>] = []
@@ -71,7 +78,7 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
             delegate: WebSocketInboundDelegate(loop: eventLoop, onDemand: onDemand)
         )
         source = result.source
-        return WebSocketInbound(producer: result.sequence)
+        return WebSocketInbound(producer: result.sequence, consumption: consumption)
     }
 
     // MARK: Lifecycle
@@ -164,15 +171,17 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
 
     private func deliver(_ message: WebSocketMessage) {
         guard let source else { return }  // the handler stopped listening: dropped
+        yielded += 1
         if source.yield(message) == .stopProducing { readPaused = true }
     }
 
     private func demandChanged(_ wantsMore: Bool) {
         guard wantsMore else {
-            // The handler stopped iterating: later messages are dropped, reading goes on
-            // (control frames still need answers).
+            // The handler stopped iterating (or took the last message before a close): later
+            // messages are dropped, reading goes on (control frames still need answers).
             source = nil
             resumeReading()
+            finishDraining()
             return
         }
         resumeReading()
@@ -214,12 +223,8 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
             guard validReason else { return fail(.invalidPayload, "a close reason that is not valid UTF-8") }
         }
         socket?.peerClosed(with: code)
-        source?.finish()
-        source = nil
         if state == .open {
-            let reply = code == .noStatusReceived ? ByteBuffer() : Self.closePayload(code, reason: "")
-            state = .closing
-            writeAndClose(WebSocketFrame(fin: true, opcode: .connectionClose, data: reply))
+            closeAfterDraining(code == .noStatusReceived ? ByteBuffer() : Self.closePayload(code, reason: ""))
         } else {
             state = .closing
             context?.close(promise: nil)
@@ -228,6 +233,7 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
 
     /// Sends a close frame and waits for the peer's (up to the close timeout).
     func startClosing(_ code: WebSocketCloseCode, reason: String) {
+        if case .draining = state { return finishDraining() }
         guard state == .open, let context else { return }
         state = .closeSent
         write(WebSocketFrame(fin: true, opcode: .connectionClose, data: Self.closePayload(code, reason: reason)), flush: true)
@@ -237,25 +243,58 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
         }
     }
 
-    /// Fails the connection (RFC 6455 §7.1.7): a close frame with `code`, then the TCP close.
-    func fail(_ code: WebSocketCloseCode, _ reason: String) {
+    /// Fails the connection (RFC 6455 §7.1.7): a close frame with `code`, then the TCP close;
+    /// after the answers to the messages that came before, unless `immediately` (the peer is
+    /// gone).
+    func fail(_ code: WebSocketCloseCode, _ reason: String, immediately: Bool = false) {
         logger.debug("WebSocket failed", metadata: ["code": "\(code)", "reason": "\(reason)"])
-        source?.finish()
-        source = nil
         switch state {
         case .open:
-            state = .closing
-            writeAndClose(WebSocketFrame(fin: true, opcode: .connectionClose, data: Self.closePayload(code, reason: reason)))
+            let payload = Self.closePayload(code, reason: reason)
+            if immediately {
+                finishInbound()
+                sendFinalClose(payload)
+            } else {
+                closeAfterDraining(payload)
+            }
         case .closeSent:
             state = .closing
             context?.close(promise: nil)
-        case .closing, .closed:
+        case .draining, .closing, .closed:
             break
         }
     }
 
+    /// Ends the inbound messages; sends `payload` as the last close frame once the handler
+    /// has taken those already received (at once when it has).
+    private func closeAfterDraining(_ payload: ByteBuffer) {
+        finishInbound()
+        guard yielded - consumption.count > 0, let context else { return sendFinalClose(payload) }
+        state = .draining(payload)
+        closeTimer = context.eventLoop.scheduleTask(in: TimeAmount(configuration.closeTimeout)) { [weak self] in
+            self?.finishDraining()
+        }
+    }
+
+    private func finishDraining() {
+        guard case .draining(let payload) = state else { return }
+        closeTimer?.cancel()
+        sendFinalClose(payload)
+    }
+
+    private func finishInbound() {
+        source?.finish()
+        source = nil
+    }
+
+    private func sendFinalClose(_ payload: ByteBuffer) {
+        state = .closing
+        writeAndClose(WebSocketFrame(fin: true, opcode: .connectionClose, data: payload))
+    }
+
     /// The route handler returned (error nil) or threw.
     func handlerFinished(error: (any Error)?) {
+        if case .draining = state { return finishDraining() }
         guard let error else { return startClosing(.normalClosure, reason: "") }
         if state != .open, error is WebSocketError || error is CancellationError {
             // The connection went away under the handler: nothing went wrong on our side.
@@ -283,7 +322,10 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
 
     /// Sends a data frame from the handler.
     func send(opcode: WebSocketOpcode, _ data: ByteBuffer) throws {
-        guard state == .open else { throw WebSocketError.closed }
+        switch state {
+        case .open, .draining: break  // while draining, the answers to earlier messages go out
+        case .closeSent, .closing, .closed: throw WebSocketError.closed
+        }
         write(WebSocketFrame(fin: true, opcode: opcode, data: data), flush: true)
     }
 
@@ -327,7 +369,7 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
         pingTimer = context.eventLoop.scheduleTask(in: TimeAmount(configuration.pongTimeout)) { [weak self] in
             guard let self, state == .open else { return }
             if awaitingPong {
-                fail(.goingAway, "no answer to a ping within \(configuration.pongTimeout)")
+                fail(.goingAway, "no answer to a ping within \(configuration.pongTimeout)", immediately: true)
             } else {
                 armPing()
             }

@@ -47,6 +47,23 @@ struct WebSocketProtocolTests {
         }
     }
 
+    @Test("messages received before a close or a violation are answered first, then the close goes out", arguments: TestMode.allCases)
+    func answersBeforeClose(mode: TestMode) async throws {
+        try await webSocketApp().test(mode) { client in
+            for (last, code) in [(Frame.close(1000), UInt16(1000)), (Frame(rsv: 0x20, opcode: Frame.text, payload: []), 1002)] {
+                let ws = try await client.connect()
+                #expect(try await ws.openWebSocket("/echo").status == 101)
+                let big = [UInt8](repeating: 0x2A, count: 100_000)
+                try await ws.send(Frame(opcode: Frame.text, payload: Array("first".utf8)).encoded()
+                    + Frame(opcode: Frame.binary, payload: big).encoded() + last.encoded())
+                #expect(try await ws.readFrame().text == "first")
+                #expect(try await ws.readFrame().payload == big)
+                #expect(try await ws.readFrame().closeCode == code)
+                _ = try await ws.waitForClose()
+            }
+        }
+    }
+
     @Test("valid close codes are echoed: 1000–1003, 1007–1014, 3000–4999, and none", arguments: [1000, 1001, 1003, 1007, 1011, 1014, 3000, 4999] as [UInt16])
     func validCloseCodes(code: UInt16) async throws {
         try await webSocketApp().test(.inProcess) { client in
