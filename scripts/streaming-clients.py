@@ -5,7 +5,8 @@ downloads, SSE lines), and the Public/index.html SSE page in headless Chromium.
 
 Usage: streaming-clients.py PATH_TO_HELLO_BINARY [--browser]
 Starts hello on an ephemeral port on 127.0.0.1, runs every check, stops it (by PID).
-With --browser, also loads the SSE page in Debian's chromium and reads what it received.
+With --browser, also loads the SSE page in Debian's chromium and reads what it received: its
+events and the echoes of the messages it sent over a WebSocket to /ws/echo.
 """
 import hashlib
 import http.server
@@ -124,7 +125,7 @@ def browser_check(base):
     reporter = http.server.HTTPServer(("127.0.0.1", 0), ReportHandler)
     threading.Thread(target=reporter.serve_forever, daemon=True).start()
     report_url = f"http://127.0.0.1:{reporter.server_address[1]}/"
-    page = f"{base}/static/index.html?count=7&report={requests.utils.quote(report_url, safe='')}"
+    page = f"{base}/static/index.html?count=7&echo=5&report={requests.utils.quote(report_url, safe='')}"
     profile = tempfile.mkdtemp(prefix="pronto-chromium-")
     browser = subprocess.Popen(
         [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
@@ -145,6 +146,7 @@ def browser_check(base):
     report = ReportHandler.reports[0]
     assert_equal(report["ids"], [str(n) for n in range(1, 8)])
     assert_equal(report["data"], [json.dumps({"n": n}, separators=(",", ":")) for n in range(1, 8)])
+    assert_equal(report["echoes"], [f"echo {n} ✓" for n in range(1, 6)] + ["binary 0,1,2,255"])
 
 
 def main():
@@ -159,7 +161,7 @@ def main():
     try:
         run_checks(base, public)
         if "--browser" in sys.argv:
-            check("headless Chromium: the SSE page receives every event", lambda: browser_check(base))
+            check("headless Chromium: the page receives every event and its WebSocket echoes", lambda: browser_check(base))
     finally:
         code = serverprocess.stop(process)
     check("hello exits cleanly on SIGTERM", lambda: assert_equal(code, 0))
