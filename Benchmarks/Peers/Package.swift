@@ -11,10 +11,12 @@ let package = Package(
     products: [
         .executable(name: "nio-http1", targets: ["nio-http1"]),
         .executable(name: "hummingbird", targets: ["hummingbird"]),
+        .executable(name: "hummingbird-websocket", targets: ["hummingbird-websocket"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
     ],
     targets: [
         .executableTarget(
@@ -33,6 +35,15 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Sources/hummingbird"
+        ),
+        .executableTarget(
+            name: "hummingbird-websocket",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Sources/hummingbird-websocket"
         ),
     ]
 )

@@ -15,6 +15,9 @@ public struct EchoConfiguration: Sendable {
     /// Messages per connection per size (nil: for `duration`).
     public var messages: Int?
     public var threads = 1
+    /// Echo over WebSockets: each connection upgrades at this path, then sends each message
+    /// as one masked text frame and waits for the whole echoed frame.
+    public var webSocketPath: String?
 
     public init(port: Int) {
         self.port = port
@@ -26,6 +29,9 @@ public struct EchoConfiguration: Sendable {
         guard duration != nil || messages != nil else { throw BenchError.invalidOption("give --duration or --messages") }
         if let duration { guard duration > 0 else { throw BenchError.invalidOption("--duration must be positive") } }
         if let messages { guard messages >= 1 else { throw BenchError.invalidOption("--messages must be at least 1") } }
+        if let webSocketPath {
+            guard webSocketPath.hasPrefix("/") else { throw BenchError.invalidOption("--websocket takes a path starting with /") }
+        }
     }
 }
 
@@ -92,13 +98,23 @@ public enum EchoClient {
                                 group: MultiThreadedEventLoopGroup) async throws -> EchoResult {
         var message = ByteBufferAllocator().buffer(capacity: size)
         message.writeRepeatingByte(0x61, count: size)
+        var replySize = size
+        var handshake: ByteBuffer?
+        if let path = configuration.webSocketPath {
+            // One masked text frame per message (the same mask each time: fine for a load
+            // generator); the server's echo is the same payload under an unmasked header.
+            message = WebSocketEcho.maskedTextFrame(size: size)
+            replySize = WebSocketEcho.headerSize(payload: size, masked: false) + size
+            handshake = ByteBuffer(string: "GET \(path) HTTP/1.1\r\nHost: \(configuration.host)\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+        }
         let start = monotonicNanos()
         var handlers: [(EventLoop, EchoClientHandler)] = []
         var errors = 0
         for _ in 0..<configuration.concurrency {
             let loop = group.next()
-            let handler = EchoClientHandler(message: message, limit: configuration.messages ?? Int.max,
-                                            done: loop.makePromise(of: Void.self))
+            let handler = EchoClientHandler(message: message, replySize: replySize, handshake: handshake,
+                                            limit: configuration.messages ?? Int.max, done: loop.makePromise(of: Void.self))
             do {
                 let channel = try await ClientBootstrap(group: loop)
                     .channelOption(.tcpOption(.tcp_nodelay), value: 1)
@@ -147,6 +163,11 @@ final class EchoClientHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias OutboundOut = ByteBuffer
 
     private let message: ByteBuffer
+    /// Bytes that come back per message (the message, or its echoed frame).
+    private let replySize: Int
+    /// A WebSocket handshake sent first; the echo starts after its response.
+    private let handshake: ByteBuffer?
+    private var awaitingHandshake: ByteBuffer?
     private let limit: Int
     let done: EventLoopPromise<Void>
     private var received = 0
@@ -155,21 +176,45 @@ final class EchoClientHandler: ChannelInboundHandler, @unchecked Sendable {
     private var stopped = false
     private var failed = false
 
-    init(message: ByteBuffer, limit: Int, done: EventLoopPromise<Void>) {
+    init(message: ByteBuffer, replySize: Int, handshake: ByteBuffer?, limit: Int, done: EventLoopPromise<Void>) {
         self.message = message
+        self.replySize = replySize
+        self.handshake = handshake
         self.limit = limit
         self.done = done
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        context.writeAndFlush(wrapOutboundOut(message), promise: nil)
+        if let handshake {
+            awaitingHandshake = context.channel.allocator.buffer(capacity: 256)
+            context.writeAndFlush(wrapOutboundOut(handshake), promise: nil)
+        } else {
+            context.writeAndFlush(wrapOutboundOut(message), promise: nil)
+        }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !stopped else { return }
-        received += unwrapInboundIn(data).readableBytes
-        let size = message.readableBytes
+        var bytes = unwrapInboundIn(data)
+        if awaitingHandshake != nil {
+            awaitingHandshake!.writeBuffer(&bytes)
+            let head = String(buffer: awaitingHandshake!)
+            guard let end = head.range(of: "\r\n\r\n") else { return }
+            guard head.hasPrefix("HTTP/1.1 101") else {
+                failed = true
+                finish()
+                context.close(promise: nil)
+                return
+            }
+            // Bytes after the handshake response would be frames: none are expected yet.
+            received = head.utf8.count - head.utf8.distance(from: head.startIndex, to: end.upperBound)
+            awaitingHandshake = nil
+            context.writeAndFlush(wrapOutboundOut(message), promise: nil)
+            return
+        }
+        received += bytes.readableBytes
+        let size = replySize
         if received >= size {
             // One message in flight, so at most one completes per read (extra bytes would mean
             // the peer sent more than it got: kept toward the next message).
@@ -207,5 +252,32 @@ final class EchoClientHandler: ChannelInboundHandler, @unchecked Sendable {
         context?.close(promise: nil)
         context = nil
         return result
+    }
+}
+
+/// The frames of the WebSocket echo mode (RFC 6455 §5.2).
+enum WebSocketEcho {
+    static let mask: [UInt8] = [0x12, 0x34, 0x56, 0x78]
+
+    static func headerSize(payload: Int, masked: Bool) -> Int {
+        (payload < 126 ? 2 : payload < 65536 ? 4 : 10) + (masked ? 4 : 0)
+    }
+
+    /// A final text frame of `size` bytes of `a`, masked as a client's must be.
+    static func maskedTextFrame(size: Int) -> ByteBuffer {
+        var frame = ByteBufferAllocator().buffer(capacity: headerSize(payload: size, masked: true) + size)
+        frame.writeInteger(UInt8(0x81))
+        if size < 126 {
+            frame.writeInteger(UInt8(0x80 | size))
+        } else if size < 65536 {
+            frame.writeInteger(UInt8(0x80 | 126))
+            frame.writeInteger(UInt16(size))
+        } else {
+            frame.writeInteger(UInt8(0x80 | 127))
+            frame.writeInteger(UInt64(size))
+        }
+        frame.writeBytes(mask)
+        for index in 0..<size { frame.writeInteger(UInt8(0x61) ^ mask[index % 4]) }
+        return frame
     }
 }

@@ -138,7 +138,7 @@ struct Load: AsyncParsableCommand {
 
 struct Echo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "TCP echo client (the uvloop toolbench's): messages/s and MiB/s per message size."
+        abstract: "TCP echo client (the uvloop toolbench's), or WebSocket echo with --websocket: messages/s and MiB/s per message size."
     )
 
     @Option(name: .long, help: "Server host.")
@@ -163,6 +163,10 @@ struct Echo: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Event loop threads.")
     var threads = 1
 
+    @Option(name: .customLong("websocket"),
+            help: "Echo over WebSockets: each connection upgrades at this path (e.g. /ws/echo), then sends masked text frames.")
+    var webSocketPath: String?
+
     @Flag(help: "Print the report as JSON.")
     var json = false
 
@@ -185,6 +189,7 @@ struct Echo: AsyncParsableCommand {
         configuration.messages = messages
         configuration.duration = duration?.value ?? (messages == nil ? 5 : nil)
         configuration.threads = threads
+        configuration.webSocketPath = webSocketPath
         do {
             try configuration.validate()
         } catch let error as BenchError {

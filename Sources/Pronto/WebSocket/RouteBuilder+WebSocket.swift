@@ -75,7 +75,7 @@ extension WebSocketConnectionHandler {
             connection,
         ])
         // The handler runs on the connection's loop, like an HTTP handler.
-        connection.task = Task(executorPreference: EventLoopTaskExecutor(loop)) {
+        connection.task = Task(executorPreference: connection.executor) {
             var failure: (any Error)?
             do {
                 try await handler(request, socket)

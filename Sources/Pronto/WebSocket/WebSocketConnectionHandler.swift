@@ -32,6 +32,8 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
     let configuration: WebSocketConfiguration
     let logger: Logger
     let eventLoop: any EventLoop
+    /// Runs the route handler's task; a message wakes the task inline (see `deliver`).
+    let executor: EventLoopTaskExecutor
     private(set) var state = CloseState.open
     private var context: ChannelHandlerContext?
     private var assembler: WebSocketMessageAssembler
@@ -57,6 +59,7 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
         self.configuration = configuration
         self.logger = logger
         self.eventLoop = eventLoop
+        self.executor = EventLoopTaskExecutor(eventLoop)
         self.assembler = WebSocketMessageAssembler(maxMessageSize: configuration.maxMessageSize)
         self.lastReceived = eventLoop.now
         self.closePromise = eventLoop.makePromise()
@@ -149,8 +152,7 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
         guard frame.rsv1 == false, frame.rsv2 == false, frame.rsv3 == false else {
             return fail(.protocolError, "reserved bits set without a negotiated extension")
         }
-        var payload = frame.data
-        payload.webSocketUnmask(maskKey)
+        let payload = WebSocketUnmasking.unmasked(frame.data, key: maskKey, allocator: context.channel.allocator)
         switch frame.opcode {
         case .text, .binary, .continuation:
             switch assembler.receive(opcode: frame.opcode, fin: frame.fin, data: payload) {
@@ -172,7 +174,12 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
     private func deliver(_ message: WebSocketMessage) {
         guard let source else { return }  // the handler stopped listening: dropped
         yielded += 1
-        if source.yield(message) == .stopProducing { readPaused = true }
+        // A handler waiting for this message runs at once, on this stack, until it waits
+        // again: an echo is written before this read callback returns, instead of a loop
+        // tick later (the engine runs async HTTP handlers the same way).
+        var result = WebSocketInbound.Producer.Source.YieldResult.produceMore
+        executor.runInline { result = source.yield(message) }
+        if result == .stopProducing { readPaused = true }
     }
 
     private func demandChanged(_ wantsMore: Bool) {

@@ -35,7 +35,7 @@ public final class EventLoopTaskExecutor: TaskExecutor, @unchecked Sendable {
     }
 
     /// True on the loop outside any task: where a job may run inline.
-    var canRunInline: Bool {
+    package var canRunInline: Bool {
         loop.inEventLoop && withUnsafeCurrentTask(body: { $0 == nil })
     }
 
@@ -77,7 +77,7 @@ public final class EventLoopTaskExecutor: TaskExecutor, @unchecked Sendable {
     /// Only on the loop, and only outside any task: a job run inline must not nest inside
     /// another task's job on this thread. Elsewhere `body` runs and its job is enqueued.
     @inline(__always)
-    func runInline(_ body: () -> Void) {
+    package func runInline(_ body: () -> Void) {
         guard canRunInline else { return body() }
         runsNextJobInline = true
         body()

@@ -104,3 +104,19 @@ struct WebSocketCodecTests {
         }
     }
 }
+
+extension WebSocketCodecTests {
+    @Test("unmasking 8 bytes at a time matches NIO's byte-by-byte unmasking at every length and offset")
+    func unmasking() {
+        let key: WebSocketMaskingKey = [0x12, 0xA4, 0x7F, 0x01]
+        for count in 0...40 {
+            var buffer = ByteBuffer()
+            buffer.writeRepeatingByte(0xEE, count: 3)  // a payload that starts mid-buffer, like a frame's
+            buffer.writeBytes((0..<count).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) })
+            let payload = buffer.getSlice(at: 3, length: count)!
+            var expected = payload
+            expected.webSocketUnmask(key)
+            #expect(WebSocketUnmasking.unmasked(payload, key: key, allocator: ByteBufferAllocator()) == expected, "\(count) bytes")
+        }
+    }
+}
