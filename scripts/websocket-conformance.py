@@ -9,9 +9,10 @@ and checks what the server answers, then the library cases check interoperation 
 
 Sections: 1 (framing), 2 (pings and pongs), 3 (reserved bits), 4 (opcodes),
 5 (fragmentation), 6 (UTF-8), 7 (closing), 9 (large messages, within the 1 MiB default
-limit, and past it). Sections 12-13 (permessage-deflate) are not run: Pronto does not
-negotiate compression yet, and a client offering it gets an uncompressed connection (case
-"12.0"). Prints "N passed, N failed"; exits non-zero on any failure.
+limit, and past it), 12 and 13 (permessage-deflate: message sizes, and every combination of
+the negotiation parameters, through the `websockets` client's implementation; plus raw cases
+for what a client must not send: RSV1 on a continuation, corrupt deflate data, a message
+that inflates past the limit). Prints "N passed, N failed"; exits non-zero on any failure.
 """
 import asyncio
 import base64
@@ -390,14 +391,98 @@ def section9():
 
 
 def section12():
-    def offered_deflate():
-        c = Client(extra_headers="Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n")
-        if "sec-websocket-extensions" in c.head.lower():
-            raise AssertionError("an extension was accepted that the server does not implement")
-        c.send(TEXT, b"plain")
-        c.expect(TEXT, b"plain")
+    import zlib
+
+    def deflate(data, wbits=-15):
+        compressor = zlib.compressobj(6, zlib.DEFLATED, wbits)
+        out = compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH)
+        assert out.endswith(b"\x00\x00\xff\xff")
+        return out[:-4]
+
+    def negotiated(offer):
+        c = Client(extra_headers=f"Sec-WebSocket-Extensions: {offer}\r\n")
+        for line in c.head.split("\r\n"):
+            if line.lower().startswith("sec-websocket-extensions:"):
+                return c, line.split(":", 1)[1].strip()
+        return c, None
+
+    def raw_compressed():
+        c, response = negotiated("permessage-deflate; client_max_window_bits")
+        checks.assert_equal(response, "permessage-deflate")
+        text = ("compress me " * 100).encode()
+        c.send(TEXT, deflate(text), rsv=0x40)
+        fin, rsv, opcode, payload = c.read_frame()
+        checks.assert_equal((fin, rsv, opcode), (True, 0x40, TEXT))
+        checks.assert_equal(zlib.decompressobj(-15).decompress(payload + b"\x00\x00\xff\xff"), text)
         c.close_normally()
-    checks.check("12.0 permessage-deflate offered: declined, the connection works uncompressed", offered_deflate)
+
+    def fragmented_compressed():
+        c, _ = negotiated("permessage-deflate")
+        data = deflate(("fragmented " * 300).encode())
+        c.send(TEXT, data[:10], fin=False, rsv=0x40)
+        c.send(CONT, data[10:200], fin=False)
+        c.send(CONT, data[200:])
+        _, rsv, opcode, payload = c.read_frame()
+        checks.assert_equal(zlib.decompressobj(-15).decompress(payload + b"\x00\x00\xff\xff"), ("fragmented " * 300).encode())
+        c.close_normally()
+
+    def declined(offer):
+        def run():
+            c, response = negotiated(offer)
+            checks.assert_equal(response, None)
+            c.send(TEXT, b"plain")
+            c.expect(TEXT, b"plain")
+            c.close_normally()
+        return run
+
+    checks.check("12.0.1 a compressed text message (RSV1) is inflated, echoed compressed", raw_compressed)
+    checks.check("12.0.2 a compressed message in 3 fragments (RSV1 on the first only)", fragmented_compressed)
+    checks.check("12.0.3 RSV1 on a continuation frame fails",
+                 lambda: (lambda c: (c[0].send(TEXT, deflate(b"a" * 100)[:5], fin=False, rsv=0x40), c[0].send(CONT, b"x", rsv=0x40),
+                                     c[0].expect_close([1002])))(negotiated("permessage-deflate")))
+    checks.check("12.0.4 corrupt deflate data fails with 1007",
+                 lambda: (lambda c: (c[0].send(BINARY, b"\xff\xff\xff\xff garbage", rsv=0x40), c[0].expect_close([1007])))(negotiated("permessage-deflate")))
+    checks.check("12.0.5 a zip bomb (2 MiB of zeros in a few KiB) fails with 1009, not out of memory",
+                 lambda: (lambda c: (c[0].send(BINARY, deflate(bytes(2 << 20)), rsv=0x40), c[0].expect_close([1009])))(negotiated("permessage-deflate")))
+    checks.check("12.0.6 an offer with an unknown parameter is declined", declined("permessage-deflate; foo=1"))
+    checks.check("12.0.7 an offer with server_max_window_bits=8 is declined (zlib cannot deflate with it)",
+                 declined("permessage-deflate; server_max_window_bits=8"))
+    checks.check("12.0.8 an offer repeating a parameter is declined", declined("permessage-deflate; server_no_context_takeover; server_no_context_takeover"))
+    checks.check("12.0.9 the second offer is taken when the first is invalid",
+                 lambda: checks.assert_equal(negotiated("permessage-deflate; bogus, permessage-deflate; server_no_context_takeover")[1],
+                                             "permessage-deflate; server_no_context_takeover"))
+
+    from websockets.extensions.permessage_deflate import ClientPerMessageDeflateFactory
+    import websockets.asyncio.client as client
+
+    def library(case, factory, sizes):
+        async def run():
+            async with client.connect(f"ws://127.0.0.1:{PORT}/ws/echo", extensions=[factory], compression=None, max_size=2 ** 21) as ws:
+                assert ws.protocol.extensions, "permessage-deflate was not negotiated"
+                for size in sizes:
+                    for kind in ("text", "binary"):
+                        data = ("abcdefghij" * (size // 10 + 1))[:size]
+                        message = data if kind == "text" else data.encode()
+                        for _ in range(3):  # context takeover across messages
+                            await ws.send(message)
+                            checks.assert_equal(await ws.recv(), message)
+        return lambda: asyncio.run(run())
+
+    sizes = [16, 64, 256, 1024, 4096, 8192, 16384, 32768, 65536, 131072]
+    checks.check("12.1 compressed messages of 16 B to 128 KiB, text and binary, context kept",
+                 library("12.1", ClientPerMessageDeflateFactory(), sizes))
+    parameters = [
+        ("13.1 server_no_context_takeover", dict(server_no_context_takeover=True)),
+        ("13.2 client_no_context_takeover", dict(client_no_context_takeover=True)),
+        ("13.3 server_max_window_bits=9", dict(server_max_window_bits=9)),
+        ("13.4 server_max_window_bits=15", dict(server_max_window_bits=15)),
+        ("13.5 client_max_window_bits=9", dict(client_max_window_bits=9)),
+        ("13.6 client_max_window_bits=15", dict(client_max_window_bits=15)),
+        ("13.7 both no_context_takeover, both windows 9", dict(server_no_context_takeover=True, client_no_context_takeover=True,
+                                                                server_max_window_bits=9, client_max_window_bits=9)),
+    ]
+    for name, options in parameters:
+        checks.check(name, library(name, ClientPerMessageDeflateFactory(**options), [16, 1024, 65536]))
 
 
 def library_cases():

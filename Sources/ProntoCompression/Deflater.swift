@@ -11,10 +11,18 @@ final class Deflater {
 
     /// zlib's state takes about 256 KiB (a 32 KiB window and memory level 8); it is freed
     /// with the deflater.
-    init(coding: ContentCoding, level: CompressionLevel) throws {
+    convenience init(coding: ContentCoding, level: CompressionLevel) throws {
+        try self.init(algorithm: coding.zlibAlgorithm, windowBits: 15, level: level)
+    }
+
+    /// A deflater with its own wrapper and window (raw deflate with a smaller window is what
+    /// WebSocket's permessage-deflate may negotiate).
+    init(algorithm: ZlibAlgorithm, windowBits: Int32, level: CompressionLevel, memoryLevel: Int32 = 8) throws {
         zlib = try ZlibCompressor(
-            algorithm: coding.zlibAlgorithm,
-            configuration: ZlibConfiguration(windowSize: 15, compressionLevel: Int32(level.value), memoryLevel: 8, strategy: .default)
+            algorithm: algorithm,
+            configuration: ZlibConfiguration(
+                windowSize: windowBits, compressionLevel: Int32(level.value), memoryLevel: memoryLevel, strategy: .default
+            )
         )
     }
 

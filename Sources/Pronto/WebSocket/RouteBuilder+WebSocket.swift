@@ -46,12 +46,22 @@ extension RouteBuilder {
             case .failure(let refusal): return refusal.response
             }
             if let shouldUpgrade, let refusal = try await shouldUpgrade(request) { return refusal }
+            var headers: HTTPFields = ["Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Accept": accept]
+            var acceptance: WebSocketExtensionAcceptance?
+            if let compression = configuration.compression {
+                let offers = WebSocketExtensionOffer.parse(request.headers(named: "sec-websocket-extensions"), name: compression.name)
+                if !offers.isEmpty, let accepted = compression.accept(offers: offers) {
+                    acceptance = accepted
+                    headers.add(name: "Sec-WebSocket-Extensions", value: accepted.response)
+                }
+            }
+            let makeCodec = acceptance?.makeCodec
             return Response(
                 status: .switchingProtocols,
-                headers: ["Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Accept": accept],
+                headers: headers,
                 body: .upgrade(ProtocolUpgrade { channel in
                     try WebSocketConnectionHandler.install(
-                        on: channel, request: request, configuration: configuration, logger: logger, handler: handler
+                        on: channel, request: request, configuration: configuration, codec: try makeCodec?(), logger: logger, handler: handler
                     )
                 })
             )
@@ -62,10 +72,12 @@ extension RouteBuilder {
 extension WebSocketConnectionHandler {
     /// Adds the WebSocket handlers to `channel` (after the 101) and starts `handler`.
     static func install(
-        on channel: any Channel, request: Request, configuration: WebSocketConfiguration, logger: Logger, handler: @escaping WebSocketHandler
+        on channel: any Channel, request: Request, configuration: WebSocketConfiguration, codec: (any WebSocketMessageCodec)?,
+        logger: Logger, handler: @escaping WebSocketHandler
     ) throws {
         let loop = channel.eventLoop
         let connection = WebSocketConnectionHandler(configuration: configuration, logger: logger, eventLoop: loop)
+        connection.codec = codec
         let bound = NIOLoopBound(connection, eventLoop: loop)
         let socket = WebSocket(messages: connection.makeInbound(), connection: bound, eventLoop: loop)
         connection.socket = socket

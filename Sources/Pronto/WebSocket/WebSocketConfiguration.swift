@@ -15,16 +15,26 @@ public struct WebSocketConfiguration: Sendable, Equatable {
     /// Messages received but not yet taken by the handler before the connection stops
     /// reading from the socket (backpressure); reading resumes at half of it.
     public var maxQueuedMessages: Int
+    /// A per-message compression extension (ProntoCompression's `PerMessageDeflate`), used
+    /// with the clients that offer it; nil sends and accepts only uncompressed messages.
+    public var compression: (any WebSocketMessageExtension)?
 
     public init(
         maxMessageSize: Int = 1 << 20, pingInterval: Duration? = .seconds(30), pongTimeout: Duration = .seconds(10),
-        closeTimeout: Duration = .seconds(5), maxQueuedMessages: Int = 16
+        closeTimeout: Duration = .seconds(5), maxQueuedMessages: Int = 16, compression: (any WebSocketMessageExtension)? = nil
     ) {
         self.maxMessageSize = maxMessageSize
         self.pingInterval = pingInterval
         self.pongTimeout = pongTimeout
         self.closeTimeout = closeTimeout
         self.maxQueuedMessages = maxQueuedMessages
+        self.compression = compression
+    }
+
+    public static func == (lhs: WebSocketConfiguration, rhs: WebSocketConfiguration) -> Bool {
+        lhs.maxMessageSize == rhs.maxMessageSize && lhs.pingInterval == rhs.pingInterval && lhs.pongTimeout == rhs.pongTimeout
+            && lhs.closeTimeout == rhs.closeTimeout && lhs.maxQueuedMessages == rhs.maxQueuedMessages
+            && lhs.compression?.name == rhs.compression?.name
     }
 
     /// Refuses limits that cannot work, naming the field and the fix.

@@ -54,6 +54,8 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
     var socket: WebSocket?
     /// The route handler's task, cancelled when the connection goes away.
     var task: Task<Void, Never>?
+    /// The negotiated per-message extension's codec (permessage-deflate), if any.
+    var codec: (any WebSocketMessageCodec)?
 
     init(configuration: WebSocketConfiguration, logger: Logger, eventLoop: any EventLoop) {
         self.configuration = configuration
@@ -149,14 +151,17 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
         // After our close frame, only the peer's close matters (RFC 6455 §5.5.1).
         guard state == .open || (state == .closeSent && frame.opcode == .connectionClose) else { return }
         guard let maskKey = frame.maskKey else { return fail(.protocolError, "client frames must be masked") }
-        guard frame.rsv1 == false, frame.rsv2 == false, frame.rsv3 == false else {
+        // RSV1 marks a compressed message's first frame, when an extension was negotiated.
+        let rsv1Allowed = codec != nil && (frame.opcode == .text || frame.opcode == .binary || frame.opcode == .continuation)
+        guard !frame.rsv1 || rsv1Allowed, !frame.rsv2, !frame.rsv3 else {
             return fail(.protocolError, "reserved bits set without a negotiated extension")
         }
         let payload = WebSocketUnmasking.unmasked(frame.data, key: maskKey, allocator: context.channel.allocator)
         switch frame.opcode {
         case .text, .binary, .continuation:
-            switch assembler.receive(opcode: frame.opcode, fin: frame.fin, data: payload) {
+            switch assembler.receive(opcode: frame.opcode, fin: frame.fin, data: payload, compressed: frame.rsv1) {
             case .message(let message): deliver(message)
+            case .compressedMessage(let message): decodeAndDeliver(message, allocator: context.channel.allocator)
             case .incomplete: break
             case .failure(let code, let reason): fail(code, reason)
             }
@@ -169,6 +174,24 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
         default:
             fail(.protocolError, "unknown opcode \(frame.opcode)")
         }
+    }
+
+    /// A compressed message: decoded by the extension within the size limit, its text checked.
+    private func decodeAndDeliver(_ message: WebSocketMessage, allocator: ByteBufferAllocator) {
+        guard let codec else { return fail(.protocolError, "a compressed message without a negotiated extension") }
+        let data: ByteBuffer
+        do {
+            data = try codec.decode(message.data, maxSize: configuration.maxMessageSize, allocator: allocator)
+        } catch WebSocketCodecError.tooLarge {
+            return fail(.messageTooBig, "a message inflates past \(configuration.maxMessageSize) bytes")
+        } catch {
+            return fail(.invalidPayload, "a compressed message could not be decoded: \(error)")
+        }
+        if message.kind == .text {
+            let valid = data.withUnsafeReadableBytes { UTF8Validator.isValid($0) }
+            guard valid else { return fail(.invalidPayload, "a text message is not valid UTF-8") }
+        }
+        deliver(WebSocketMessage(kind: message.kind, data: data))
     }
 
     private func deliver(_ message: WebSocketMessage) {
@@ -332,6 +355,10 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
         switch state {
         case .open, .draining: break  // while draining, the answers to earlier messages go out
         case .closeSent, .closing, .closed: throw WebSocketError.closed
+        }
+        if let codec, opcode == .text || opcode == .binary, let context,
+            let encoded = try codec.encode(data, allocator: context.channel.allocator) {
+            return write(WebSocketFrame(fin: true, rsv1: true, opcode: opcode, data: encoded), flush: true)
         }
         write(WebSocketFrame(fin: true, opcode: opcode, data: data), flush: true)
     }

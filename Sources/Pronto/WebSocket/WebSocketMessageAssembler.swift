@@ -9,6 +9,9 @@ struct WebSocketMessageAssembler {
     enum Outcome: Equatable {
         /// A whole message.
         case message(WebSocketMessage)
+        /// A whole message whose first frame had RSV1 set: still to be decoded by the
+        /// negotiated extension (its text is checked after).
+        case compressedMessage(WebSocketMessage)
         /// A fragment was taken; the message goes on.
         case incomplete
         /// The connection must fail with this code and reason.
@@ -18,6 +21,8 @@ struct WebSocketMessageAssembler {
     let maxMessageSize: Int
     /// The kind of the fragmented message in progress; nil between messages.
     private var kind: WebSocketMessage.Kind?
+    /// The message in progress is compressed (RSV1 on its first frame).
+    private var compressed = false
     private var fragments: ByteBuffer?
     private var utf8 = UTF8Validator()
 
@@ -25,8 +30,9 @@ struct WebSocketMessageAssembler {
         self.maxMessageSize = maxMessageSize
     }
 
-    /// Takes one data frame (text, binary or continuation), already unmasked.
-    mutating func receive(opcode: WebSocketOpcode, fin: Bool, data: ByteBuffer) -> Outcome {
+    /// Takes one data frame (text, binary or continuation), already unmasked; `compressed`
+    /// is its RSV1 bit (allowed on a message's first frame only when an extension is on).
+    mutating func receive(opcode: WebSocketOpcode, fin: Bool, data: ByteBuffer, compressed: Bool = false) -> Outcome {
         let kind: WebSocketMessage.Kind
         switch opcode {
         case .text, .binary:
@@ -35,10 +41,12 @@ struct WebSocketMessageAssembler {
             }
             kind = opcode == .text ? .text : .binary
             utf8 = UTF8Validator()
+            self.compressed = compressed
         case .continuation:
             guard let current = self.kind else {
                 return .failure(.protocolError, "a continuation frame outside a fragmented message")
             }
+            guard !compressed else { return .failure(.protocolError, "RSV1 on a continuation frame") }
             kind = current
         default:
             preconditionFailure("WebSocketMessageAssembler: \(opcode) is not a data frame")
@@ -47,7 +55,7 @@ struct WebSocketMessageAssembler {
         guard size <= maxMessageSize else {
             return .failure(.messageTooBig, "a message exceeds \(maxMessageSize) bytes")
         }
-        if kind == .text {
+        if kind == .text, !self.compressed {
             let valid = data.withUnsafeReadableBytes { utf8.validate($0) }
             guard valid, !fin || utf8.isComplete else {
                 return .failure(.invalidPayload, "a text message is not valid UTF-8")
@@ -55,13 +63,16 @@ struct WebSocketMessageAssembler {
         }
         if fin {
             self.kind = nil
-            guard var joined = fragments.take() else {
+            let message: WebSocketMessage
+            if var joined = fragments.take() {
+                var data = data
+                joined.writeBuffer(&data)
+                message = WebSocketMessage(kind: kind, data: joined)
+            } else {
                 // One frame: its payload as it is, no copy.
-                return .message(WebSocketMessage(kind: kind, data: data))
+                message = WebSocketMessage(kind: kind, data: data)
             }
-            var data = data
-            joined.writeBuffer(&data)
-            return .message(WebSocketMessage(kind: kind, data: joined))
+            return self.compressed ? .compressedMessage(message) : .message(message)
         }
         self.kind = kind
         if fragments == nil {
