@@ -14,10 +14,11 @@ import Pronto
 /// ``WebSocketConfiguration/maxMessageSize``: a small message that inflates past it closes
 /// the connection with 1009 (a zip bomb costs the server that much memory at most).
 ///
-/// Memory: with context takeover each connection keeps a compressor (about 128 KiB with
-/// `serverMaxWindowBits` 15 and memory level 8) and a decompressor (about 44 KiB): set
-/// `serverNoContextTakeover`, smaller windows, or `requestClientNoContextTakeover` for many
-/// mostly idle connections.
+/// Memory: zlib's state is made at a connection's first compressed message each way and
+/// kept for the connection's life: a compressor takes about 256 KiB with
+/// `serverMaxWindowBits` 15 (160 KiB at 13), a decompressor about 44 KiB with the client's
+/// 15-bit window. For many busy connections, lower `serverMaxWindowBits` and raise
+/// `minimumSize`.
 public struct PerMessageDeflate: WebSocketMessageExtension {
     public var name: String { "permessage-deflate" }
     /// The compression level of sent messages.

@@ -17,17 +17,32 @@ final class PerMessageDeflateCodec: WebSocketMessageCodec {
 
     private static let tail: [UInt8] = [0x00, 0x00, 0xFF, 0xFF]
     private let settings: Settings
-    private let deflater: Deflater
-    private let inflater: ZlibDecompressor
+    // Made at the first message each way: zlib's state is large (see `PerMessageDeflate`),
+    // and many connections never send or receive a compressed message.
+    private var deflaterStorage: Deflater?
+    private var inflaterStorage: ZlibDecompressor?
 
     init(_ settings: Settings) throws {
         self.settings = settings
-        deflater = try Deflater(algorithm: .deflate, windowBits: Int32(settings.serverWindowBits), level: settings.level)
-        inflater = try ZlibDecompressor(algorithm: .deflate, windowSize: Int32(settings.clientWindowBits))
+    }
+
+    private func deflater() throws -> Deflater {
+        if let deflaterStorage { return deflaterStorage }
+        let made = try Deflater(algorithm: .deflate, windowBits: Int32(settings.serverWindowBits), level: settings.level)
+        deflaterStorage = made
+        return made
+    }
+
+    private func inflater() throws -> ZlibDecompressor {
+        if let inflaterStorage { return inflaterStorage }
+        let made = try ZlibDecompressor(algorithm: .deflate, windowSize: Int32(settings.clientWindowBits))
+        inflaterStorage = made
+        return made
     }
 
     func encode(_ payload: ByteBuffer, allocator: ByteBufferAllocator) throws -> ByteBuffer? {
         guard payload.readableBytes >= settings.minimumSize else { return nil }
+        let deflater = try deflater()
         var input = payload
         var output = try deflater.deflate(&input, flush: .sync, allocator: allocator)
         if settings.serverNoContextTakeover { try deflater.reset() }
@@ -39,6 +54,7 @@ final class PerMessageDeflateCodec: WebSocketMessageCodec {
     }
 
     func decode(_ payload: ByteBuffer, maxSize: Int, allocator: ByteBufferAllocator) throws -> ByteBuffer {
+        let inflater = try inflater()
         var input = allocator.buffer(capacity: payload.readableBytes + 4)
         var payload = payload
         input.writeBuffer(&payload)
