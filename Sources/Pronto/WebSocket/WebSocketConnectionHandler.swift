@@ -34,22 +34,22 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
     let eventLoop: any EventLoop
     /// Runs the route handler's task; a message wakes the task inline (see `deliver`).
     let executor: EventLoopTaskExecutor
-    private(set) var state = CloseState.open
-    private var context: ChannelHandlerContext?
-    private var assembler: WebSocketMessageAssembler
-    private var source: WebSocketInbound.Producer.Source?
+    var state = CloseState.open
+    var context: ChannelHandlerContext?
+    var assembler: WebSocketMessageAssembler
+    var source: WebSocketInbound.Producer.Source?
     /// Messages handed to the inbound sequence, against those its iterator returned.
-    private var yielded = 0
-    private let consumption = InboundConsumption()
-    private var readPaused = false
-    private var readPending = false
-    private var writableWaiters: [CheckedContinuation<Void, any Error>] = []
+    var yielded = 0
+    let consumption = InboundConsumption()
+    var readPaused = false
+    var readPending = false
+    var writableWaiters: [CheckedContinuation<Void, any Error>] = []
     /// Time of the last frame received, for the idle ping.
-    private var lastReceived: NIODeadline
-    private var awaitingPong = false
-    private var pingTimer: Scheduled<Void>?
-    private var closeTimer: Scheduled<Void>?
-    private let closePromise: EventLoopPromise<Void>
+    var lastReceived: NIODeadline
+    var awaitingPong = false
+    var pingTimer: Scheduled<Void>?
+    var closeTimer: Scheduled<Void>?
+    let closePromise: EventLoopPromise<Void>
     /// The peer's side (see ``WebSocket/peerCloseCode``); set when the handler is made.
     var socket: WebSocket?
     /// The route handler's task, cancelled when the connection goes away.
@@ -80,7 +80,7 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
             elementType: WebSocketMessage.self,
             backPressureStrategy: .init(lowWatermark: high / 2, highWatermark: high),
             finishOnDeinit: false,
-            delegate: WebSocketInboundDelegate(loop: eventLoop, onDemand: onDemand)
+            delegate: LoopDemandDelegate(loop: eventLoop, onDemand: onDemand)
         )
         source = result.source
         return WebSocketInbound(producer: result.sequence, consumption: consumption)
@@ -104,7 +104,7 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
         self.context = nil
     }
 
-    private func connectionClosed() {
+    func connectionClosed() {
         guard state != .closed else { return }
         state = .closed
         pingTimer?.cancel()
@@ -177,7 +177,7 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
     }
 
     /// A compressed message: decoded by the extension within the size limit, its text checked.
-    private func decodeAndDeliver(_ message: WebSocketMessage, allocator: ByteBufferAllocator) {
+    func decodeAndDeliver(_ message: WebSocketMessage, allocator: ByteBufferAllocator) {
         guard let codec else { return fail(.protocolError, "a compressed message without a negotiated extension") }
         let data: ByteBuffer
         do {
@@ -194,7 +194,7 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
         deliver(WebSocketMessage(kind: message.kind, data: data))
     }
 
-    private func deliver(_ message: WebSocketMessage) {
+    func deliver(_ message: WebSocketMessage) {
         guard let source else { return }  // the handler stopped listening: dropped
         yielded += 1
         // A handler waiting for this message runs at once, on this stack, until it waits
@@ -205,7 +205,7 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
         if result == .stopProducing { readPaused = true }
     }
 
-    private func demandChanged(_ wantsMore: Bool) {
+    func demandChanged(_ wantsMore: Bool) {
         guard wantsMore else {
             // The handler stopped iterating (or took the last message before a close): later
             // messages are dropped, reading goes on (control frames still need answers).
@@ -217,7 +217,7 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
         resumeReading()
     }
 
-    private func resumeReading() {
+    func resumeReading() {
         guard readPaused else { return }
         readPaused = false
         if readPending, let context {
@@ -232,120 +232,6 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
         } else {
             context.read()
         }
-    }
-
-    // MARK: Closing
-
-    /// A close frame from the peer: answer it (echoing its code) unless we started, then
-    /// close the TCP connection (the server closes first, RFC 6455 §7.1.1).
-    private func receivedClose(_ payload: ByteBuffer) {
-        var payload = payload
-        let code: WebSocketCloseCode
-        switch payload.readableBytes {
-        case 0:
-            code = .noStatusReceived
-        case 1:
-            return fail(.protocolError, "a close frame with a 1-byte payload")
-        default:
-            code = WebSocketCloseCode(rawValue: payload.readInteger(as: UInt16.self)!)
-            guard code.isValidOnTheWire else { return fail(.protocolError, "invalid close code \(code)") }
-            let validReason = payload.withUnsafeReadableBytes { UTF8Validator.isValid($0) }
-            guard validReason else { return fail(.invalidPayload, "a close reason that is not valid UTF-8") }
-        }
-        socket?.peerClosed(with: code)
-        if state == .open {
-            closeAfterDraining(code == .noStatusReceived ? ByteBuffer() : Self.closePayload(code, reason: ""))
-        } else {
-            state = .closing
-            context?.close(promise: nil)
-        }
-    }
-
-    /// Sends a close frame and waits for the peer's (up to the close timeout).
-    func startClosing(_ code: WebSocketCloseCode, reason: String) {
-        if case .draining = state { return finishDraining() }
-        guard state == .open, let context else { return }
-        state = .closeSent
-        write(WebSocketFrame(fin: true, opcode: .connectionClose, data: Self.closePayload(code, reason: reason)), flush: true)
-        let timeout = TimeAmount(configuration.closeTimeout)
-        closeTimer = context.eventLoop.scheduleTask(in: timeout) { [weak self] in
-            self?.context?.close(promise: nil)
-        }
-    }
-
-    /// Fails the connection (RFC 6455 §7.1.7): a close frame with `code`, then the TCP close;
-    /// after the answers to the messages that came before, unless `immediately` (the peer is
-    /// gone).
-    func fail(_ code: WebSocketCloseCode, _ reason: String, immediately: Bool = false) {
-        logger.debug("WebSocket failed", metadata: ["code": "\(code)", "reason": "\(reason)"])
-        switch state {
-        case .open:
-            let payload = Self.closePayload(code, reason: reason)
-            if immediately {
-                finishInbound()
-                sendFinalClose(payload)
-            } else {
-                closeAfterDraining(payload)
-            }
-        case .closeSent:
-            state = .closing
-            context?.close(promise: nil)
-        case .draining, .closing, .closed:
-            break
-        }
-    }
-
-    /// Ends the inbound messages; sends `payload` as the last close frame once the handler
-    /// has taken those already received (at once when it has).
-    private func closeAfterDraining(_ payload: ByteBuffer) {
-        finishInbound()
-        guard yielded - consumption.count > 0, let context else { return sendFinalClose(payload) }
-        state = .draining(payload)
-        closeTimer = context.eventLoop.scheduleTask(in: TimeAmount(configuration.closeTimeout)) { [weak self] in
-            self?.finishDraining()
-        }
-    }
-
-    private func finishDraining() {
-        guard case .draining(let payload) = state else { return }
-        closeTimer?.cancel()
-        sendFinalClose(payload)
-    }
-
-    private func finishInbound() {
-        source?.finish()
-        source = nil
-    }
-
-    private func sendFinalClose(_ payload: ByteBuffer) {
-        state = .closing
-        writeAndClose(WebSocketFrame(fin: true, opcode: .connectionClose, data: payload))
-    }
-
-    /// The route handler returned (error nil) or threw.
-    func handlerFinished(error: (any Error)?) {
-        if case .draining = state { return finishDraining() }
-        guard let error else { return startClosing(.normalClosure, reason: "") }
-        if state != .open, error is WebSocketError || error is CancellationError {
-            // The connection went away under the handler: nothing went wrong on our side.
-            logger.debug("WebSocket handler ended after the connection closed", metadata: ["error": "\(error)"])
-            return
-        }
-        logger.error("WebSocket handler failed", metadata: ["error": "\(error)"])
-        startClosing(.internalError, reason: "")
-    }
-
-    private func writeAndClose(_ frame: WebSocketFrame) {
-        guard let context else { return }
-        context.writeAndFlush(wrapOutboundOut(frame)).whenComplete { _ in context.close(promise: nil) }
-    }
-
-    static func closePayload(_ code: WebSocketCloseCode, reason: String) -> ByteBuffer {
-        var buffer = ByteBuffer()
-        buffer.reserveCapacity(2 + reason.utf8.count)
-        buffer.writeInteger(code.rawValue)
-        buffer.writeString(reason)
-        return buffer
     }
 
     // MARK: Writing
@@ -363,7 +249,7 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
         write(WebSocketFrame(fin: true, opcode: opcode, data: data), flush: true)
     }
 
-    private func write(_ frame: WebSocketFrame, flush: Bool) {
+    func write(_ frame: WebSocketFrame, flush: Bool) {
         guard let context else { return }
         context.write(wrapOutboundOut(frame), promise: nil)
         if flush { context.flush() }
@@ -383,30 +269,5 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
             for waiter in waiters { waiter.resume() }
         }
         context.fireChannelWritabilityChanged()
-    }
-
-    // MARK: Keeping alive
-
-    /// Pings when nothing arrived for a ping interval; fails the connection when the ping
-    /// (or anything else) gets no answer within the pong timeout.
-    private func armPing() {
-        guard let interval = configuration.pingInterval, let context else { return }
-        let wait = TimeAmount(interval) - (eventLoop.now - lastReceived)
-        pingTimer = context.eventLoop.scheduleTask(in: max(wait, .milliseconds(1))) { [weak self] in self?.pingDue() }
-    }
-
-    private func pingDue() {
-        guard state == .open, let interval = configuration.pingInterval, let context else { return }
-        if eventLoop.now - lastReceived < TimeAmount(interval) { return armPing() }
-        awaitingPong = true
-        write(WebSocketFrame(fin: true, opcode: .ping, data: ByteBuffer()), flush: true)
-        pingTimer = context.eventLoop.scheduleTask(in: TimeAmount(configuration.pongTimeout)) { [weak self] in
-            guard let self, state == .open else { return }
-            if awaitingPong {
-                fail(.goingAway, "no answer to a ping within \(configuration.pongTimeout)", immediately: true)
-            } else {
-                armPing()
-            }
-        }
     }
 }

@@ -10,7 +10,7 @@ import Synchronization
 public struct WebSocketInbound: AsyncSequence, Sendable {
     public typealias Element = WebSocketMessage
     typealias Producer = NIOAsyncSequenceProducer<
-        WebSocketMessage, NIOAsyncSequenceProducerBackPressureStrategies.HighLowWatermark, WebSocketInboundDelegate
+        WebSocketMessage, NIOAsyncSequenceProducerBackPressureStrategies.HighLowWatermark, LoopDemandDelegate
     >
 
     let producer: Producer
@@ -43,22 +43,5 @@ final class InboundConsumption: Sendable {
 
     func taken() {
         value.wrappingAdd(1, ordering: .releasing)
-    }
-}
-
-/// Tells the connection, on its loop, when the handler wants more messages or stopped
-/// listening.
-struct WebSocketInboundDelegate: NIOAsyncSequenceProducerDelegate {
-    let loop: any EventLoop
-    let onDemand: NIOLoopBound<(Bool) -> Void>
-
-    func produceMore() {
-        let onDemand = self.onDemand
-        loop.execute { onDemand.value(true) }
-    }
-
-    func didTerminate() {
-        let onDemand = self.onDemand
-        loop.execute { onDemand.value(false) }
     }
 }

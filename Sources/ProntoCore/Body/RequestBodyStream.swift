@@ -19,7 +19,7 @@ import NIOCore
 public struct RequestBodyStream: AsyncSequence, Sendable {
     public typealias Element = ByteBuffer
     typealias Producer = NIOThrowingAsyncSequenceProducer<
-        ByteBuffer, any Error, NIOAsyncSequenceProducerBackPressureStrategies.HighLowWatermark, RequestBodyStreamDelegate
+        ByteBuffer, any Error, NIOAsyncSequenceProducerBackPressureStrategies.HighLowWatermark, LoopDemandDelegate
     >
 
     let producer: Producer
@@ -86,20 +86,4 @@ public enum RequestBodyPolicy: Sendable, Equatable {
 
     /// A streamed body without a size limit.
     public static var stream: RequestBodyPolicy { .stream(maxSize: nil) }
-}
-
-/// Tells the connection when the consumer wants more or has gone (from any thread).
-struct RequestBodyStreamDelegate: NIOAsyncSequenceProducerDelegate {
-    let loop: any EventLoop
-    let onDemand: NIOLoopBound<(Bool) -> Void>
-
-    func produceMore() {
-        let onDemand = self.onDemand
-        loop.execute { onDemand.value(true) }
-    }
-
-    func didTerminate() {
-        let onDemand = self.onDemand
-        loop.execute { onDemand.value(false) }
-    }
 }

@@ -34,7 +34,7 @@ extension HTTPConnectionHandler {
         let sequence = RequestBodyStream.Producer.makeSequence(
             backPressureStrategy: .init(lowWatermark: 2, highWatermark: 4),
             finishOnDeinit: false,
-            delegate: RequestBodyStreamDelegate(loop: context.eventLoop, onDemand: onDemand)
+            delegate: LoopDemandDelegate(loop: context.eventLoop, onDemand: onDemand)
         )
         bodySink = .stream(sequence.source)
         let connection = requestConnectionInfo
