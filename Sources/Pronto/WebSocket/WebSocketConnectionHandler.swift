@@ -110,9 +110,12 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
         pingTimer?.cancel()
         closeTimer?.cancel()
         socket?.peerClosed(with: .abnormalClosure)
+        // The socket holds this handler: drop it, or the pair would outlive the connection.
+        socket = nil
         source?.finish()
         source = nil
         task?.cancel()
+        task = nil
         let waiters = writableWaiters
         writableWaiters = []
         for waiter in waiters { waiter.resume(throwing: WebSocketError.closed) }

@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import Pronto
 import ProntoTestSupport
@@ -138,6 +139,69 @@ struct WebSocketRouteTests {
             await client.connection.close()
             try await marks.wait(count: 3, connection: client.connection)
             #expect(Set(marks.entries) == ["messages ended", "cancellation handler", "cancelled"])
+        }
+    }
+}
+
+/// Holds a weak reference handed over from a handler task.
+final class WeakSocket: @unchecked Sendable {
+    private let lock = NIOLock()
+    private weak var socket: WebSocket?
+    private var stored = false
+
+    func store(_ socket: WebSocket) { lock.withLock { self.socket = socket; stored = true } }
+    var isStored: Bool { lock.withLock { stored } }
+    var isAlive: Bool { lock.withLock { socket != nil } }
+}
+
+extension WebSocketRouteTests {
+    @Test("a closed WebSocket is freed with its connection (no reference cycle keeps it)", arguments: TestMode.allCases)
+    func freedAfterClose(mode: TestMode) async throws {
+        let weak = WeakSocket()
+        let app = App(configuration: quietConfiguration())
+        app.webSocket("/once") { _, ws in
+            weak.store(ws)
+            for await _ in ws.messages {}
+        }
+        try await app.test(mode) { client in
+            #expect(try await client.connection.openWebSocket("/once").status == 101)
+            try await client.connection.sendFrame(.close(1000))
+            #expect(try await client.connection.readFrame().closeCode == 1000)
+            _ = try await client.connection.waitForClose()
+            let deadline = ContinuousClock.now + .seconds(5)
+            while weak.isAlive || !weak.isStored, ContinuousClock.now < deadline {
+                await client.connection.runPendingWork()
+                try await Task.sleep(for: .milliseconds(2))
+            }
+            #expect(weak.isStored)
+            #expect(!weak.isAlive)
+        }
+    }
+}
+
+/// Lets a request through only with `X-Token: secret`.
+private struct WebSocketToken: InlineMiddleware {
+    func willRespond(to request: inout Request) -> MiddlewareStep<Void> {
+        request.header("x-token") == "secret" ? .proceed : .respond(.text("no token", status: .unauthorized))
+    }
+}
+
+extension WebSocketRouteTests {
+    @Test("a group's middleware applies to its WebSocket routes before the upgrade", arguments: TestMode.allCases)
+    func middleware(mode: TestMode) async throws {
+        let app = App(configuration: quietConfiguration())
+        app.group("/private", middleware: [WebSocketToken()]).webSocket("/feed") { _, ws in
+            try await ws.send(text: "secret feed")
+        }
+        try await app.test(mode) { client in
+            let refused = try await client.connection.openWebSocket("/private/feed")
+            #expect(refused.status == 401)
+            #expect(refused.bodyString == "no token")
+            let accepted = try await client.connection.openWebSocket("/private/feed", headers: [("X-Token", "secret")])
+            #expect(accepted.status == 101)
+            #expect(try await client.connection.readFrame().text == "secret feed")
+            #expect(try await client.connection.readFrame().closeCode == 1000)
+            try await client.connection.sendFrame(.close(1000))
         }
     }
 }
