@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """Memory of idle WebSocket connections: opens N connections to hello's /ws/echo (handshake
 done, one echo each to prove it is open), then reads hello's RSS against its RSS before, and
-reports the cost per connection; then closes them all and reads the RSS again.
+reports the cost per connection; then closes them all and reads the RSS again. With
+--rounds 2 or more it does it again: freed connections' memory is reused, so a round after
+the first must not grow the RSS (glibc keeps freed heap, so the RSS after closing does not
+fall back to idle).
 
-Usage: Benchmarks/WebSocket/idle.py PATH_TO_RELEASE_HELLO [--connections 10000]
+Usage: Benchmarks/WebSocket/idle.py PATH_TO_RELEASE_HELLO [--connections 10000] [--rounds 1]
 The server runs on CPU 0 with one event-loop thread; raises the open-files limit as needed.
 """
 import argparse
@@ -59,6 +62,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("hello")
     parser.add_argument("--connections", type=int, default=10000)
+    parser.add_argument("--rounds", type=int, default=1)
     arguments = parser.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     wanted = arguments.connections * 2 + 1000
@@ -69,13 +73,14 @@ def main():
     try:
         time.sleep(0.5)
         idle = rss_kib(process.pid)
-        held = asyncio.run(run(port, arguments.connections, process.pid))
-        after = rss_kib(process.pid)
+        for round in range(1, arguments.rounds + 1):
+            held = asyncio.run(run(port, arguments.connections, process.pid))
+            after = rss_kib(process.pid)
+            per = (held - idle) / arguments.connections
+            print(f"round {round}: {arguments.connections} WebSocket connections: RSS {idle / 1024:.1f} MiB idle, "
+                  f"{held / 1024:.1f} MiB holding them ({per:.1f} KiB each), {after / 1024:.1f} MiB after they closed", flush=True)
     finally:
         serverprocess.stop(process)
-    per = (held - idle) / arguments.connections
-    print(f"{arguments.connections} WebSocket connections: RSS {idle / 1024:.1f} MiB idle, {held / 1024:.1f} MiB holding them "
-          f"({per:.1f} KiB each), {after / 1024:.1f} MiB after they closed")
 
 
 if __name__ == "__main__":

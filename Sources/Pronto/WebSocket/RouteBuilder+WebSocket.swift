@@ -76,7 +76,8 @@ extension WebSocketConnectionHandler {
         logger: Logger, handler: @escaping WebSocketHandler
     ) throws {
         let loop = channel.eventLoop
-        let connection = WebSocketConnectionHandler(configuration: configuration, logger: logger, eventLoop: loop)
+        let executor = request.connection.taskExecutor ?? EventLoopTaskExecutor(loop)
+        let connection = WebSocketConnectionHandler(configuration: configuration, logger: logger, eventLoop: loop, executor: executor)
         connection.codec = codec
         let bound = NIOLoopBound(connection, eventLoop: loop)
         let socket = WebSocket(messages: connection.makeInbound(), connection: bound, eventLoop: loop)

@@ -57,11 +57,13 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
     /// The negotiated per-message extension's codec (permessage-deflate), if any.
     var codec: (any WebSocketMessageCodec)?
 
-    init(configuration: WebSocketConfiguration, logger: Logger, eventLoop: any EventLoop) {
+    /// `executor`: the loop's shared one (the engine's, from the upgrade request). An
+    /// executor of its own per connection would cost its job queue each.
+    init(configuration: WebSocketConfiguration, logger: Logger, eventLoop: any EventLoop, executor: EventLoopTaskExecutor) {
         self.configuration = configuration
         self.logger = logger
         self.eventLoop = eventLoop
-        self.executor = EventLoopTaskExecutor(eventLoop)
+        self.executor = executor
         self.assembler = WebSocketMessageAssembler(maxMessageSize: configuration.maxMessageSize)
         self.lastReceived = eventLoop.now
         self.closePromise = eventLoop.makePromise()

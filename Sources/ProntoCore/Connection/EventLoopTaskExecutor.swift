@@ -26,7 +26,9 @@ public final class EventLoopTaskExecutor: TaskExecutor, @unchecked Sendable {
     /// Jobs enqueued on the loop's thread, run by the next `drain`.
     @exclusivity(unchecked) private var queued: CircularBuffer<UnownedJob> = CircularBuffer(initialCapacity: 64)
     @exclusivity(unchecked) private var drainScheduled = false
-    /// Made once: scheduling it allocates no closure context per tick.
+    /// Made once: scheduling it allocates no closure context per tick. It holds the
+    /// executor, so an executor that ever queued a job lives until its loop ends: make one
+    /// per loop (the engine does), not one per connection.
     @exclusivity(unchecked) private var drainTask: (@Sendable () -> Void)?
 
     /// An executor for the jobs of tasks that prefer `loop`.

@@ -128,7 +128,8 @@ extension HTTPConnectionHandler {
     /// active; a stand-in without an address before that).
     @inline(__always)
     var requestConnectionInfo: ConnectionInfo {
-        connectionInfo ?? ConnectionInfo(remoteAddress: nil, eventLoop: context.eventLoop, allocator: context.channel.allocator)
+        connectionInfo
+            ?? ConnectionInfo(remoteAddress: nil, eventLoop: context.eventLoop, allocator: context.channel.allocator, taskExecutor: resources.executor)
     }
 
     /// Responses still owed: waiting for their handler or their turn, or being streamed.

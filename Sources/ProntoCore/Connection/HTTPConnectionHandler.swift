@@ -150,7 +150,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     private func channelBecameActive(_ context: ChannelHandlerContext) {
         guard connectionInfo == nil else { return }
         connectionInfo = ConnectionInfo(
-            remoteAddress: context.channel.remoteAddress, eventLoop: context.eventLoop, allocator: context.channel.allocator
+            remoteAddress: context.channel.remoteAddress, eventLoop: context.eventLoop, allocator: context.channel.allocator,
+            taskExecutor: resources.executor
         )
         state.bytesArrived(at: context.eventLoop.now.uptimeNanoseconds)
         armTimer(at: state.firstDeadline)

@@ -10,10 +10,23 @@ public final class ConnectionInfo: Sendable {
     /// The channel's allocator, for buffers a handler makes.
     public let allocator: ByteBufferAllocator
 
+    /// The task executor the engine runs this loop's async handlers on, for work that
+    /// outlives a request on the same loop (a WebSocket's handler). Nil in a hand-made
+    /// request.
+    package let taskExecutor: EventLoopTaskExecutor?
+
     /// Connection facts as the engine makes them (or a test, for a hand-made request).
     public init(remoteAddress: SocketAddress?, eventLoop: any EventLoop, allocator: ByteBufferAllocator) {
         self.remoteAddress = remoteAddress
         self.eventLoop = eventLoop
         self.allocator = allocator
+        self.taskExecutor = nil
+    }
+
+    package init(remoteAddress: SocketAddress?, eventLoop: any EventLoop, allocator: ByteBufferAllocator, taskExecutor: EventLoopTaskExecutor) {
+        self.remoteAddress = remoteAddress
+        self.eventLoop = eventLoop
+        self.allocator = allocator
+        self.taskExecutor = taskExecutor
     }
 }
