@@ -82,11 +82,7 @@ extension WebSocketConnectionHandler {
         let bound = NIOLoopBound(connection, eventLoop: loop)
         let socket = WebSocket(messages: connection.makeInbound(), connection: bound, eventLoop: loop)
         connection.socket = socket
-        try channel.pipeline.syncOperations.addHandlers([
-            ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: configuration.maxMessageSize)),
-            WebSocketFrameEncoder(),
-            connection,
-        ])
+        try channel.pipeline.syncOperations.addHandler(connection)
         // The handler runs on the connection's loop, like an HTTP handler.
         connection.task = Task(executorPreference: connection.executor) {
             var failure: (any Error)?

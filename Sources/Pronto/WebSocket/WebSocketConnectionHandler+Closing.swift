@@ -34,7 +34,7 @@ extension WebSocketConnectionHandler {
         if case .draining = state { return finishDraining() }
         guard state == .open, let context else { return }
         state = .closeSent
-        write(WebSocketFrame(fin: true, opcode: .connectionClose, data: Self.closePayload(code, reason: reason)), flush: true)
+        write(opcode: .connectionClose, Self.closePayload(code, reason: reason), flush: true)
         let timeout = TimeAmount(configuration.closeTimeout)
         closeTimer = context.eventLoop.scheduleTask(in: timeout) { [weak self] in
             self?.context?.close(promise: nil)
@@ -87,7 +87,7 @@ extension WebSocketConnectionHandler {
 
     func sendFinalClose(_ payload: ByteBuffer) {
         state = .closing
-        writeAndClose(WebSocketFrame(fin: true, opcode: .connectionClose, data: payload))
+        writeAndClose(closeFrame: payload)
     }
 
     /// The route handler returned (error nil) or threw.
@@ -103,9 +103,14 @@ extension WebSocketConnectionHandler {
         startClosing(.internalError, reason: "")
     }
 
-    func writeAndClose(_ frame: WebSocketFrame) {
+    /// Sends the last close frame, then closes the TCP connection once it is written.
+    func writeAndClose(closeFrame payload: ByteBuffer) {
         guard let context else { return }
-        context.writeAndFlush(wrapOutboundOut(frame)).whenComplete { _ in context.close(promise: nil) }
+        output.clear()
+        WebSocketFrameCodec.writeHead(opcode: .connectionClose, length: payload.readableBytes, into: &output)
+        var payload = payload
+        output.writeBuffer(&payload)
+        context.writeAndFlush(wrapOutboundOut(output)).whenComplete { _ in context.close(promise: nil) }
     }
 
     static func closePayload(_ code: WebSocketCloseCode, reason: String) -> ByteBuffer {

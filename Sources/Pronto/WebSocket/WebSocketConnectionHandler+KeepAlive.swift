@@ -14,7 +14,7 @@ extension WebSocketConnectionHandler {
         guard state == .open, let interval = configuration.pingInterval, let context else { return }
         if eventLoop.now - lastReceived < TimeAmount(interval) { return armPing() }
         awaitingPong = true
-        write(WebSocketFrame(fin: true, opcode: .ping, data: ByteBuffer()), flush: true)
+        write(opcode: .ping, ByteBuffer(), flush: true)
         pingTimer = context.eventLoop.scheduleTask(in: TimeAmount(configuration.pongTimeout)) { [weak self] in
             guard let self, state == .open else { return }
             if awaitingPong {

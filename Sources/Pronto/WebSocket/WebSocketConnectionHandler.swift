@@ -10,9 +10,9 @@ import NIOWebSocket
 ///
 /// Loop-confined: every member is touched only on the channel's event loop.
 final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = WebSocketFrame
-    typealias OutboundIn = WebSocketFrame
-    typealias OutboundOut = WebSocketFrame
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     /// Where the closing handshake stands.
     enum CloseState: Equatable {
@@ -38,6 +38,15 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
     var context: ChannelHandlerContext?
     var assembler: WebSocketMessageAssembler
     var source: WebSocketInbound.Producer.Source?
+    /// Bytes read and not yet taken as frames (the start of a frame still arriving).
+    var input: ByteBuffer
+    /// Made once: `input` is reset to it after each read (no new empty buffer each time).
+    let emptyBuffer: ByteBuffer
+    /// Where payloads are unmasked and frames written: reused when nothing holds the last
+    /// message or frame any more (a write copies only while its previous contents are still
+    /// referenced), so an echo allocates nothing.
+    var payloads = ByteBuffer()
+    var output = ByteBuffer()
     /// Messages handed to the inbound sequence, against those its iterator returned.
     var yielded = 0
     let consumption = InboundConsumption()
@@ -64,6 +73,8 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
         self.logger = logger
         self.eventLoop = eventLoop
         self.executor = executor
+        self.emptyBuffer = ByteBuffer()
+        self.input = emptyBuffer
         self.assembler = WebSocketMessageAssembler(maxMessageSize: configuration.maxMessageSize)
         self.lastReceived = eventLoop.now
         self.closePromise = eventLoop.makePromise()
@@ -134,50 +145,66 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        switch error {
-        case NIOWebSocketError.invalidFrameLength:
-            fail(.messageTooBig, "a frame exceeds \(configuration.maxMessageSize) bytes")
-        case NIOWebSocketError.fragmentedControlFrame:
-            fail(.protocolError, "a fragmented control frame")
-        case NIOWebSocketError.multiByteControlFrameLength:
-            fail(.protocolError, "a control frame longer than 125 bytes")
-        default:
-            logger.debug("WebSocket connection error", metadata: ["error": "\(error)"])
-            context.close(promise: nil)
-        }
+        // I/O errors (a reset by the peer, mostly) end the connection.
+        logger.debug("WebSocket connection error", metadata: ["error": "\(error)"])
+        context.close(promise: nil)
     }
 
     // MARK: Reading
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let frame = unwrapInboundIn(data)
+        var bytes = unwrapInboundIn(data)
         lastReceived = eventLoop.now
         awaitingPong = false
+        if input.readableBytes == 0 {
+            input = bytes
+        } else {
+            input.writeBuffer(&bytes)
+        }
+        while state == .open || state == .closeSent {
+            let parse = input.withUnsafeReadableBytes { WebSocketFrameCodec.parseHead($0, maxPayload: configuration.maxMessageSize) }
+            guard case .head(let head) = parse else {
+                if case .failure(let code, let reason) = parse { fail(code, reason) }
+                break
+            }
+            guard input.readableBytes >= head.frameLength else { break }
+            let payload = input.getSlice(at: input.readerIndex + head.headLength, length: head.payloadLength)!
+            input.moveReaderIndex(forwardBy: head.frameLength)
+            receivedFrame(head, payload, context: context)
+        }
+        // Let NIO reuse its receive buffer when nothing of it is left to read.
+        if input.readableBytes == 0 { input = emptyBuffer }
+    }
+
+    private func receivedFrame(_ head: WebSocketFrameCodec.Head, _ masked: ByteBuffer, context: ChannelHandlerContext) {
         // After our close frame, only the peer's close matters (RFC 6455 §5.5.1).
-        guard state == .open || (state == .closeSent && frame.opcode == .connectionClose) else { return }
-        guard let maskKey = frame.maskKey else { return fail(.protocolError, "client frames must be masked") }
+        guard state == .open || (state == .closeSent && head.opcode == .connectionClose) else { return }
+        guard let maskKey = head.maskKey else { return fail(.protocolError, "client frames must be masked") }
         // RSV1 marks a compressed message's first frame, when an extension was negotiated.
-        let rsv1Allowed = codec != nil && (frame.opcode == .text || frame.opcode == .binary || frame.opcode == .continuation)
-        guard !frame.rsv1 || rsv1Allowed, !frame.rsv2, !frame.rsv3 else {
+        let rsv1 = head.reservedBits & 0x40 != 0
+        let rsv1Allowed = codec != nil && (head.opcode == .text || head.opcode == .binary || head.opcode == .continuation)
+        guard !rsv1 || rsv1Allowed, head.reservedBits & 0x30 == 0 else {
             return fail(.protocolError, "reserved bits set without a negotiated extension")
         }
-        let payload = WebSocketUnmasking.unmasked(frame.data, key: maskKey, allocator: context.channel.allocator)
-        switch frame.opcode {
+        payloads.clear()
+        WebSocketUnmasking.unmask(masked, key: maskKey, into: &payloads)
+        let payload = payloads
+        switch head.opcode {
         case .text, .binary, .continuation:
-            switch assembler.receive(opcode: frame.opcode, fin: frame.fin, data: payload, compressed: frame.rsv1) {
+            switch assembler.receive(opcode: head.opcode, fin: head.fin, data: payload, compressed: rsv1) {
             case .message(let message): deliver(message)
             case .compressedMessage(let message): decodeAndDeliver(message, allocator: context.channel.allocator)
             case .incomplete: break
             case .failure(let code, let reason): fail(code, reason)
             }
         case .ping:
-            write(WebSocketFrame(fin: true, opcode: .pong, data: payload), flush: true)
+            write(opcode: .pong, payload, flush: true)
         case .pong:
             break
         case .connectionClose:
             receivedClose(payload)
         default:
-            fail(.protocolError, "unknown opcode \(frame.opcode)")
+            fail(.protocolError, "unknown opcode \(head.opcode)")
         }
     }
 
@@ -249,14 +276,25 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
         }
         if let codec, opcode == .text || opcode == .binary, let context,
             let encoded = try codec.encode(data, allocator: context.channel.allocator) {
-            return write(WebSocketFrame(fin: true, rsv1: true, opcode: opcode, data: encoded), flush: true)
+            return write(opcode: opcode, reservedBits: 0x40, encoded, flush: true)
         }
-        write(WebSocketFrame(fin: true, opcode: opcode, data: data), flush: true)
+        write(opcode: opcode, data, flush: true)
     }
 
-    func write(_ frame: WebSocketFrame, flush: Bool) {
+    /// Writes a final frame: head and payload together in the output buffer (a payload over
+    /// 16 KiB goes as its own buffer after the head, rather than copied).
+    func write(opcode: WebSocketOpcode, reservedBits: UInt8 = 0, _ payload: ByteBuffer, flush: Bool) {
         guard let context else { return }
-        context.write(wrapOutboundOut(frame), promise: nil)
+        output.clear()
+        WebSocketFrameCodec.writeHead(opcode: opcode, reservedBits: reservedBits, length: payload.readableBytes, into: &output)
+        if payload.readableBytes <= 16 * 1024 {
+            var payload = payload
+            output.writeBuffer(&payload)
+            context.write(wrapOutboundOut(output), promise: nil)
+        } else {
+            context.write(wrapOutboundOut(output), promise: nil)
+            context.write(wrapOutboundOut(payload), promise: nil)
+        }
         if flush { context.flush() }
     }
 

@@ -4,17 +4,24 @@ import NIOWebSocket
 /// Unmasking a client frame's payload (RFC 6455 §5.3). Hot path, owned on purpose:
 /// NIOWebSocket's `webSocketUnmask` goes byte by byte, and was a quarter of the server's
 /// time echoing 4 KiB messages. This XORs 8 bytes at a time while copying the payload out
-/// of the read buffer (it is a slice of it, so unmasking in place would copy it first).
+/// of the read buffer (NIO's receive buffer, which it reuses: not ours to change).
 enum WebSocketUnmasking {
     static func unmasked(_ payload: ByteBuffer, key: WebSocketMaskingKey, allocator: ByteBufferAllocator) -> ByteBuffer {
+        var output = allocator.buffer(capacity: payload.readableBytes)
+        let key32 = UInt32(key[0]) | UInt32(key[1]) << 8 | UInt32(key[2]) << 16 | UInt32(key[3]) << 24
+        unmask(payload, key: UInt32(littleEndian: key32), into: &output)
+        return output
+    }
+
+    /// Appends `payload` unmasked to `output` (which grows as needed). `key` is the 4 mask
+    /// bytes as they sit in memory (loaded from the frame as a `UInt32`).
+    static func unmask(_ payload: ByteBuffer, key: UInt32, into output: inout ByteBuffer) {
         let count = payload.readableBytes
-        var output = allocator.buffer(capacity: count)
-        guard count > 0 else { return output }
-        let k = key
-        // The key's 4 bytes, in memory order, twice: XORed with 8 payload bytes loaded from
-        // memory, byte i meets key byte i % 4 (the offsets stay multiples of 4).
-        let key32 = UInt32(k[0]) | UInt32(k[1]) << 8 | UInt32(k[2]) << 16 | UInt32(k[3]) << 24
-        let key64 = UInt64(littleEndian: UInt64(key32) | UInt64(key32) << 32)
+        guard count > 0 else { return }
+        // The key twice: XORed with 8 payload bytes loaded from memory, byte i meets key
+        // byte i % 4 (the offsets stay multiples of 4).
+        let key64 = UInt64(key) | UInt64(key) << 32
+        let keyBytes = withUnsafeBytes(of: key) { (UInt8($0[0]), UInt8($0[1]), UInt8($0[2]), UInt8($0[3])) }
         output.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { destination in
             payload.withUnsafeReadableBytes { source in
                 var index = 0
@@ -24,12 +31,12 @@ enum WebSocketUnmasking {
                     index += 8
                 }
                 while index < count {
-                    destination[index] = source[index] ^ k[index % 4]
+                    let mask = switch index % 4 { case 0: keyBytes.0; case 1: keyBytes.1; case 2: keyBytes.2; default: keyBytes.3 }
+                    destination[index] = source[index] ^ mask
                     index += 1
                 }
             }
             return count
         }
-        return output
     }
 }

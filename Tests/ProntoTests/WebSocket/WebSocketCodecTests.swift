@@ -120,3 +120,46 @@ extension WebSocketCodecTests {
         }
     }
 }
+
+extension WebSocketCodecTests {
+    static func parse(_ bytes: [UInt8], max: Int = 1 << 20) -> WebSocketFrameCodec.Parse {
+        bytes.withUnsafeBytes { WebSocketFrameCodec.parseHead($0, maxPayload: max) }
+    }
+
+    @Test("frame heads: the three length forms, masks, and a head split at every byte needs more")
+    func frameHeads() {
+        let key: [UInt8] = [1, 2, 3, 4]
+        guard case .head(let short) = Self.parse([0x81, 0x85] + key) else { Issue.record("7-bit length"); return }
+        #expect(short.fin && short.opcode == .text && short.payloadLength == 5 && short.headLength == 6 && short.maskKey != nil)
+        guard case .head(let medium) = Self.parse([0x02, 0xFE, 0x01, 0x00] + key) else { Issue.record("16-bit length"); return }
+        #expect(!medium.fin && medium.opcode == .binary && medium.payloadLength == 256 && medium.headLength == 8)
+        guard case .head(let long) = Self.parse([0x82, 0xFF, 0, 0, 0, 0, 0, 1, 0, 0] + key) else { Issue.record("64-bit length"); return }
+        #expect(long.payloadLength == 65536 && long.headLength == 14)
+        guard case .head(let unmasked) = Self.parse([0xC1, 0x00]) else { Issue.record("unmasked"); return }
+        #expect(unmasked.maskKey == nil && unmasked.reservedBits == 0x40)
+        let full: [UInt8] = [0x82, 0xFF, 0, 0, 0, 0, 0, 1, 0, 0] + key
+        for cut in 0..<full.count {
+            #expect(Self.parse(Array(full[..<cut])) == .needMore, "cut at \(cut)")
+        }
+    }
+
+    @Test("frame heads refused before their payload: fragmented or long control frames, lengths over the limit")
+    func frameHeadFailures() {
+        guard case .failure(.protocolError, _) = Self.parse([0x09, 0x80]) else { Issue.record("fragmented ping"); return }
+        guard case .failure(.protocolError, _) = Self.parse([0x89, 0xFE, 0, 126]) else { Issue.record("126-byte ping"); return }
+        guard case .failure(.messageTooBig, _) = Self.parse([0x82, 0xFE, 0x04, 0x01], max: 1024) else { Issue.record("1025 > 1024"); return }
+        guard case .failure(.messageTooBig, _) = Self.parse([0x82, 0xFF, 0x80, 0, 0, 0, 0, 0, 0, 0]) else { Issue.record("2^63"); return }
+    }
+
+    @Test("a written head is what a reader parses back, at every length form")
+    func writtenHeads() {
+        for length in [0, 125, 126, 65535, 65536] {
+            var buffer = ByteBuffer()
+            WebSocketFrameCodec.writeHead(opcode: .binary, reservedBits: 0x40, length: length, into: &buffer)
+            let parsed = buffer.withUnsafeReadableBytes { WebSocketFrameCodec.parseHead($0, maxPayload: 1 << 20) }
+            guard case .head(let head) = parsed else { Issue.record("\(length)"); continue }
+            #expect(head.payloadLength == length && head.fin && head.opcode == .binary && head.reservedBits == 0x40 && head.maskKey == nil)
+            #expect(head.headLength == buffer.readableBytes)
+        }
+    }
+}
