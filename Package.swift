@@ -50,7 +50,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                // WebSocket framing (RFC 6455 §5): NIO's codec, part of swift-nio already.
+                // WebSocket opcodes and masking keys (part of swift-nio already); the frame
+                // codec itself is Pronto's (WebSocketFrameCodec: no allocation per message).
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

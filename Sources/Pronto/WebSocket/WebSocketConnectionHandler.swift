@@ -4,9 +4,8 @@ import NIOWebSocket
 
 /// The WebSocket protocol on one connection, after the handshake (RFC 6455 §5–7): checks
 /// every frame, joins messages, answers pings, keeps idle connections alive, and runs the
-/// closing handshake. Frames come from NIOWebSocket's `WebSocketFrameDecoder` and go out
-/// through its `WebSocketFrameEncoder` (a well-kept codec: the framing is not where a
-/// WebSocket server spends its time, the message path is).
+/// closing handshake. It reads and writes frames itself, with ``WebSocketFrameCodec`` (see
+/// there why not NIOWebSocket's codec); it is the only handler after the hand-off.
 ///
 /// Loop-confined: every member is touched only on the channel's event loop.
 final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
