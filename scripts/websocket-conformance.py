@@ -308,6 +308,13 @@ def section6():
     bad = INVALID_UTF8[0]
     checks.check("6.4.1 invalid UTF-8 in the second of 3 fragments fails before the third",
                  fail_case([f(TEXT, bad[:12], fin=False), f(CONT, bad[12:], fin=False)], codes=(1007,)))
+    def fail_fast_inside_frame():
+        c = Client()
+        data = bad + b"*" * 200
+        frame = Client.frame(TEXT, data)
+        c.send_raw(frame[:8 + 14])  # the head, then the payload up to just past the bad sequence
+        c.expect_close([1007])  # before the rest of the frame is sent
+    checks.check("6.4.3 invalid UTF-8 inside a text frame still arriving fails before the frame ends", fail_fast_inside_frame)
     checks.check("6.4.2 invalid UTF-8 split inside a character across fragments",
                  fail_case([f(TEXT, b"\xce\xba\xed", fin=False), f(CONT, b"\xa0\x80", fin=False)], codes=(1007,)))
 

@@ -46,6 +46,10 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
     /// referenced), so an echo allocates nothing.
     var payloads = ByteBuffer()
     var output = ByteBuffer()
+    /// The text frame still arriving at the front of `input`: payload bytes checked as UTF-8
+    /// so far, and the validator's state after them (see `checkArrivingText`).
+    var arriving: (checked: Int, validator: UTF8Validator)?
+    var scratch = ByteBuffer()
     /// Messages handed to the inbound sequence, against those its iterator returned.
     var yielded = 0
     let consumption = InboundConsumption()
@@ -166,13 +170,40 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
                 if case .failure(let code, let reason) = parse { fail(code, reason) }
                 break
             }
-            guard input.readableBytes >= head.frameLength else { break }
+            guard input.readableBytes >= head.frameLength else {
+                checkArrivingText(head)
+                break
+            }
+            arriving = nil
             let payload = input.getSlice(at: input.readerIndex + head.headLength, length: head.payloadLength)!
             input.moveReaderIndex(forwardBy: head.frameLength)
             receivedFrame(head, payload, context: context)
         }
         // Let NIO reuse its receive buffer when nothing of it is left to read.
         if input.readableBytes == 0 { input = emptyBuffer }
+    }
+
+    /// A text frame still arriving: checks the UTF-8 received so far, so a bad byte fails
+    /// the connection at once (RFC 6455 §8.1), not when the frame is complete. The frame is
+    /// checked again whole when it is (frames split across reads only pay twice).
+    private func checkArrivingText(_ head: WebSocketFrameCodec.Head) {
+        guard state == .open, let key = head.maskKey else { return }
+        if arriving == nil {
+            guard let validator = assembler.textValidator(for: head.opcode, compressed: head.reservedBits & 0x40 != 0) else { return }
+            arriving = (0, validator)
+        }
+        let available = min(input.readableBytes - head.headLength, head.payloadLength)
+        guard var (checked, validator) = arriving, available > checked else { return }
+        let masked = input.getSlice(at: input.readerIndex + head.headLength + checked, length: available - checked)!
+        // The mask's bytes go round every 4 payload bytes: start this slice at its phase.
+        let phase = UInt32(checked % 4) * 8
+        let rotated = phase == 0 ? key : key >> phase | key << (32 - phase)
+        scratch.clear()
+        WebSocketUnmasking.unmask(masked, key: rotated, into: &scratch)
+        let valid = scratch.withUnsafeReadableBytes { validator.validate($0) }
+        guard valid else { return fail(.invalidPayload, "a text message is not valid UTF-8") }
+        checked = available
+        arriving = (checked, validator)
     }
 
     private func receivedFrame(_ head: WebSocketFrameCodec.Head, _ masked: ByteBuffer, context: ChannelHandlerContext) {

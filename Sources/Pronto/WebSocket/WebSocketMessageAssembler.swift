@@ -30,6 +30,19 @@ struct WebSocketMessageAssembler {
         self.maxMessageSize = maxMessageSize
     }
 
+    /// The UTF-8 state a frame with `opcode` would continue from, when its payload is text
+    /// checked as it arrives: a new text frame starts afresh, a continuation goes on from the
+    /// message so far. Nil when the frame is not checked that way (binary, compressed, or out
+    /// of place: `receive` will refuse it).
+    func textValidator(for opcode: WebSocketOpcode, compressed: Bool) -> UTF8Validator? {
+        guard !compressed else { return nil }
+        switch opcode {
+        case .text: return kind == nil ? UTF8Validator() : nil
+        case .continuation: return kind == .text && !self.compressed ? utf8 : nil
+        default: return nil
+        }
+    }
+
     /// Takes one data frame (text, binary or continuation), already unmasked; `compressed`
     /// is its RSV1 bit (allowed on a message's first frame only when an extension is on).
     mutating func receive(opcode: WebSocketOpcode, fin: Bool, data: ByteBuffer, compressed: Bool = false) -> Outcome {

@@ -64,6 +64,23 @@ struct WebSocketProtocolTests {
         }
     }
 
+    @Test("invalid UTF-8 in a text frame still arriving fails at once, before the rest of the frame", arguments: TestMode.allCases)
+    func failFastInsideFrame(mode: TestMode) async throws {
+        try await webSocketApp().test(mode) { client in
+            for opening in [[UInt8](), Frame(fin: false, opcode: Frame.text, payload: Array("κό".utf8)).encoded()] {
+                let ws = try await client.connect()
+                #expect(try await ws.openWebSocket("/echo").status == 101)
+                // A frame announcing 100 bytes, of which only the first 12 come: the 5th is bad.
+                let opcode = opening.isEmpty ? Frame.text : Frame.continuation
+                let frame = Frame(opcode: opcode, payload: Array("abcd".utf8) + [0xFF] + [UInt8](repeating: 0x61, count: 95)).encoded()
+                let headLength = 2 + 2 + 4  // 16-bit length and the mask
+                try await ws.send(opening + Array(frame[..<(headLength + 12)]))
+                #expect(try await ws.readFrame().closeCode == 1007)
+                _ = try await ws.waitForClose()
+            }
+        }
+    }
+
     @Test("valid close codes are echoed: 1000–1003, 1007–1014, 3000–4999, and none", arguments: [1000, 1001, 1003, 1007, 1011, 1014, 3000, 4999] as [UInt16])
     func validCloseCodes(code: UInt16) async throws {
         try await webSocketApp().test(.inProcess) { client in
