@@ -93,10 +93,16 @@ struct ConnectionStateMachine {
     private var stopsAfterBody = false
     /// When bytes last arrived, or the connection opened.
     private(set) var lastActivity: UInt64
+    /// When the connection opened: until its first request head is complete, it may wait
+    /// only the request head timeout from then (a client that connects and sends nothing,
+    /// or only blank lines, is not a keep-alive client yet).
+    private var openedAt: UInt64
+    private var hasCompletedHead = false
     let timeouts: Timeouts
 
     init(now: UInt64, timeouts: Timeouts) {
         self.lastActivity = now
+        self.openedAt = now
         self.timeouts = timeouts
     }
 
@@ -127,6 +133,12 @@ struct ConnectionStateMachine {
         lastActivity = now
     }
 
+    /// The connection is open (it counts from now, not from when it was made).
+    mutating func opened(at now: UInt64) {
+        lastActivity = now
+        openedAt = now
+    }
+
     /// The parser stopped inside a request head for want of bytes. Returns the head's deadline
     /// when the head just began (the timer must fire by then), nil when it had begun before.
     mutating func headStarted() -> UInt64? {
@@ -145,6 +157,7 @@ struct ConnectionStateMachine {
     mutating func headCompleted(body: BodyFraming?) {
         switch input {
         case .idle, .head:
+            hasCompletedHead = true
             input = body.map(Input.body) ?? .idle
         case .body, .stopped:
             illegal("headCompleted")
@@ -309,7 +322,7 @@ struct ConnectionStateMachine {
             return requestDeadline(lastActivity + timeouts.requestHead, now: now)
         case .idle, .stopped:
             guard owed == 0 else { return .rearm(at: now + timeouts.idle) }
-            let deadline = lastActivity + timeouts.idle
+            let deadline = hasCompletedHead ? lastActivity + timeouts.idle : openedAt + timeouts.requestHead
             return now >= deadline ? .closeIdle : .rearm(at: deadline)
         }
     }

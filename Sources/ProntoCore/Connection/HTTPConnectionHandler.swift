@@ -153,7 +153,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             remoteAddress: context.channel.remoteAddress, eventLoop: context.eventLoop, allocator: context.channel.allocator,
             taskExecutor: resources.executor
         )
-        state.bytesArrived(at: context.eventLoop.now.uptimeNanoseconds)
+        state.opened(at: context.eventLoop.now.uptimeNanoseconds)
         armTimer(at: state.firstDeadline)
     }
 

@@ -30,7 +30,9 @@ public struct ServerConfiguration: Sendable {
     /// How long a keep-alive connection may wait for its next request.
     public var idleTimeout: TimeAmount
     /// How long a client may take to send a complete request head once it has started
-    /// (against slowloris), and the longest pause while it sends a body.
+    /// (against slowloris), the longest pause while it sends a body, and how long a new
+    /// connection may wait before its first request head is complete (one that sends nothing,
+    /// or only blank lines, is closed then, not after the idle timeout).
     public var requestHeadTimeout: TimeAmount
     /// Requests one connection may have in flight before the server stops reading from it.
     public var maxPipelinedRequests: Int

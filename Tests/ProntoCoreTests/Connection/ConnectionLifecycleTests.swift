@@ -76,6 +76,25 @@ struct ConnectionLifecycleTests {
         }
     }
 
+    @Test("a connection that sends nothing, or only blank lines, is closed after the request head timeout, not the idle one", arguments: bothModes)
+    func nothingSent(mode: TestMode) async throws {
+        var configuration = quietConfiguration()
+        configuration.requestHeadTimeout = shortTimeout(mode)
+        configuration.idleTimeout = .seconds(60)
+        try await withTestServer(mode, configuration: configuration, handler: testHandler()) { server in
+            for opening in ["", "\r", "\r\n"] {
+                let connection = try await server.connect()
+                if !opening.isEmpty { try await connection.send(opening) }
+                await connection.setTimeout(15)
+                await connection.advanceTime(by: shortTimeout(mode) + .milliseconds(50))
+                // Closed in time: silently when nothing was sent, else with a 408 at most.
+                let received = String(decoding: try await connection.waitForClose(), as: UTF8.self)
+                #expect(received.isEmpty || received.hasPrefix("HTTP/1.1 408"), "opening \(opening.debugDescription): \(received)")
+                if opening.isEmpty { #expect(received.isEmpty) }
+            }
+        }
+    }
+
     @Test("a request head not completed in time gets 408 and the connection closes (slowloris)", arguments: bothModes)
     func headTimeout(mode: TestMode) async throws {
         var configuration = quietConfiguration()

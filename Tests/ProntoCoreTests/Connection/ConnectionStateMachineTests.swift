@@ -133,6 +133,21 @@ struct ConnectionStateMachineTests {
         #expect(r18 == .closeIdle)
     }
 
+    @Test("timer: a connection with no complete request head yet (nothing sent, or only blank lines) waits only requestHeadTimeout from its opening")
+    func nothingSent() {
+        var m = machine()
+        m.opened(at: 1_000 * Self.second)
+        m.bytesArrived(at: 1_009 * Self.second)  // a lone CRLF: no head started
+        #expect(m.timerFired(at: 1_005 * Self.second, owed: 0) == .rearm(at: 1_010 * Self.second))
+        #expect(m.timerFired(at: 1_010 * Self.second, owed: 0) == .closeIdle, "blank lines do not buy time")
+        // After a first request, the keep-alive wait is the idle timeout.
+        var served = machine()
+        served.opened(at: 1_000 * Self.second)
+        served.headCompleted(body: nil)
+        _ = served.dispatched(requestKeepAlive: true)
+        #expect(served.timerFired(at: 1_010 * Self.second, owed: 0) == .rearm(at: 1_060 * Self.second))
+    }
+
     @Test("timer: nothing to do once the connection is closing")
     func timerWhileClosing() {
         var m = machine()
