@@ -79,20 +79,16 @@ final class PerMessageDeflateCodec: WebSocketMessageCodec {
                     guard input.readableBytes <= 4 else { throw WebSocketCodecError.invalid("data after the end of a deflate stream") }
                     break
                 }
-            } catch let error as CompressNIOError {
-                switch error {
-                case .bufferOverflow:
-                    if output.readableBytes > maxSize { throw WebSocketCodecError.tooLarge }
-                    continue  // more room next turn
-                case .inputBufferOverflow:
-                    // All input consumed and zlib waits for more: the message is complete.
-                    break
-                case .corruptData:
-                    throw WebSocketCodecError.invalid("corrupt deflate data")
-                default:
-                    throw WebSocketCodecError.invalid("inflate failed: \(error)")
-                }
-                if error == .inputBufferOverflow { break }
+            } catch let error as CompressNIOError where error == .bufferOverflow {
+                // zlib wants more room: grown at the top of the loop, up to the limit.
+                if output.readableBytes > maxSize { throw WebSocketCodecError.tooLarge }
+            } catch let error as CompressNIOError where error == .inputBufferOverflow {
+                // All input consumed and zlib waits for more: the message is complete.
+                break
+            } catch let error as CompressNIOError where error == .corruptData {
+                throw WebSocketCodecError.invalid("corrupt deflate data")
+            } catch {
+                throw WebSocketCodecError.invalid("inflate failed: \(error)")
             }
         }
         guard output.readableBytes <= maxSize else { throw WebSocketCodecError.tooLarge }

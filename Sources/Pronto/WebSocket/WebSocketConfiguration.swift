@@ -1,5 +1,5 @@
 /// Limits and timers of a WebSocket route.
-public struct WebSocketConfiguration: Sendable, Equatable {
+public struct WebSocketConfiguration: Sendable {
     /// The largest message accepted, fragments joined (a larger one closes the connection
     /// with 1009). Also the largest frame.
     public var maxMessageSize: Int
@@ -29,12 +29,6 @@ public struct WebSocketConfiguration: Sendable, Equatable {
         self.closeTimeout = closeTimeout
         self.maxQueuedMessages = maxQueuedMessages
         self.compression = compression
-    }
-
-    public static func == (lhs: WebSocketConfiguration, rhs: WebSocketConfiguration) -> Bool {
-        lhs.maxMessageSize == rhs.maxMessageSize && lhs.pingInterval == rhs.pingInterval && lhs.pongTimeout == rhs.pongTimeout
-            && lhs.closeTimeout == rhs.closeTimeout && lhs.maxQueuedMessages == rhs.maxQueuedMessages
-            && lhs.compression?.name == rhs.compression?.name
     }
 
     /// Refuses limits that cannot work, naming the field and the fix.

@@ -1,18 +1,10 @@
 import NIOCore
-import NIOWebSocket
 
 /// Unmasking a client frame's payload (RFC 6455 §5.3). Hot path, owned on purpose:
 /// NIOWebSocket's `webSocketUnmask` goes byte by byte, and was a quarter of the server's
 /// time echoing 4 KiB messages. This XORs 8 bytes at a time while copying the payload out
 /// of the read buffer (NIO's receive buffer, which it reuses: not ours to change).
 enum WebSocketUnmasking {
-    static func unmasked(_ payload: ByteBuffer, key: WebSocketMaskingKey, allocator: ByteBufferAllocator) -> ByteBuffer {
-        var output = allocator.buffer(capacity: payload.readableBytes)
-        let key32 = UInt32(key[0]) | UInt32(key[1]) << 8 | UInt32(key[2]) << 16 | UInt32(key[3]) << 24
-        unmask(payload, key: UInt32(littleEndian: key32), into: &output)
-        return output
-    }
-
     /// Appends `payload` unmasked to `output` (which grows as needed). `key` is the 4 mask
     /// bytes as they sit in memory (loaded from the frame as a `UInt32`).
     static func unmask(_ payload: ByteBuffer, key: UInt32, into output: inout ByteBuffer) {
