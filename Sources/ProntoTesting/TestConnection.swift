@@ -177,6 +177,16 @@ public actor TestConnection {
         }
     }
 
+    /// In-process only: tells the server's side of this connection that a graceful shutdown
+    /// began, as ``Server/shutdown()`` tells every connection (NIO's
+    /// `ChannelShouldQuiesceEvent`). Live connections: shut the server down instead.
+    public func beginShutdown() async {
+        if case .inProcess(let channel) = transport {
+            ServerConnection.quiesce(channel)
+            await channel.testingEventLoop.run()
+        }
+    }
+
     /// In-process: runs what is queued on the event loop (async handlers, timers due). Live:
     /// nothing to do, the server's loop runs by itself.
     public func runPendingWork() async {

@@ -50,6 +50,12 @@ extension ServerConfiguration {
         if let value = try seconds("PRONTO_IDLE_TIMEOUT") { configuration.idleTimeout = value }
         if let value = try seconds("PRONTO_REQUEST_TIMEOUT") { configuration.requestHeadTimeout = value }
         if let value = try seconds("PRONTO_SHUTDOWN_GRACE") { configuration.shutdownGracePeriod = value }
+        if let value = try seconds("PRONTO_SHUTDOWN_LINGER") { configuration.shutdownLinger = value }
+        if let value = try seconds("PRONTO_WRITE_TIMEOUT") { configuration.writeTimeout = value }
+        if let value = try integer("PRONTO_MIN_BODY_RATE", 0...(1 << 40)) {
+            configuration.minimumRequestBodyRate = value == 0
+                ? nil : MinimumDataRate(bytesPerSecond: value, gracePeriod: configuration.minimumRequestBodyRate?.gracePeriod ?? .seconds(10))
+        }
         return configuration
     }
 }

@@ -9,82 +9,16 @@
 ///
 /// It knows no NIO types: times are nanoseconds of a monotonic clock
 /// (`NIODeadline.uptimeNanoseconds` in the engine, any numbers in tests), so it is tested
-/// event by event without a channel (Tests/ProntoTests/Engine/ConnectionStateMachineTests).
+/// event by event without a channel (Tests/ProntoCoreTests/Connection/ConnectionStateMachineTests).
 struct ConnectionStateMachine {
-    /// What the bytes from the client are.
-    enum Input: Equatable {
-        /// Between requests: the next byte starts a request head (the keep-alive wait).
-        case idle
-        /// A request head began at this instant and is not complete yet.
-        case head(startedAt: UInt64)
-        /// The body of the request whose head came last.
-        case body(BodyFraming)
-        /// No more requests are taken; whatever else arrives is discarded.
-        case stopped(StopReason)
-    }
-
-    enum BodyFraming: Equatable {
-        case contentLength(remaining: Int)
-        case chunked
-    }
-
-    /// Why a connection takes no more requests.
-    enum StopReason: Equatable {
-        /// The last request asked to close (`Connection: close`, or HTTP/1.0 without keep-alive).
-        case lastRequest
-        /// A request could not be parsed: its framing is unknown, nothing after it can be trusted.
-        case badRequest
-        /// A request head or body was not received in time.
-        case timeout
-        /// Graceful shutdown.
-        case shutdown
-        /// A 101 switched the connection to another protocol: what follows is not HTTP.
-        case upgraded
-        /// The channel closed.
-        case closed
-    }
-
-    /// What becomes of the connection once responses are written.
-    enum Output: Equatable {
-        /// Responses are written and the connection stays open.
-        case open
-        /// A final response is encoded: close once everything owed is written.
-        case closeWhenFlushed
-        /// The last bytes are on their way; the connection is closing.
-        case closing
-        case closed
-    }
-
-    struct Timeouts: Equatable {
-        /// Nanoseconds a keep-alive connection may wait for its next request.
-        var idle: UInt64
-        /// Nanoseconds a started head may take to complete, and the longest pause in a body.
-        var requestHead: UInt64
-    }
-
-    /// What to do when the connection's timer fires.
-    enum TimerAction: Equatable {
-        /// Nothing is late: fire again at this instant.
-        case rearm(at: UInt64)
-        /// The request being received is late: answer 408 and close.
-        case requestTimeout
-        /// The keep-alive wait is over: close.
-        case closeIdle
-    }
-
-    /// What a flush must do.
-    enum FlushAction: Equatable {
-        case nothing
-        case write
-        /// Write, then close: this is the last output.
-        case writeAndClose
-        /// Nothing left to write; close now.
-        case close
-    }
-
     private(set) var input: Input = .idle
     private(set) var output: Output = .open
     private(set) var isQuiescing = false
+    /// While shutting down: until when an idle connection waits for a last request.
+    private var lingerEnd: UInt64 = .max
+    /// While shutting down: the linger is over, so the next response is the last even if
+    /// more input is buffered (a client that keeps pipelining cannot hold the shutdown).
+    private var lingerIsOver = false
     /// The body being received streams to a consumer that lags: reading is paused, and the
     /// client is not late (the request timeout counts from the resume).
     private(set) var isBodyPaused = false
@@ -93,6 +27,12 @@ struct ConnectionStateMachine {
     private var stopsAfterBody = false
     /// When bytes last arrived, or the connection opened.
     private(set) var lastActivity: UInt64
+    /// When the body being received began (or resumed after a pause), and the bytes that
+    /// arrived since: its average rate is checked against ``Timeouts/bodyBytesPerSecond``.
+    private var bodyStartedAt: UInt64 = 0
+    private var bodyBytes: UInt64 = 0
+    /// Since when the output cannot be written (the client does not read); nil when it can.
+    private(set) var outputBlockedSince: UInt64?
     /// When the connection opened: until its first request head is complete, it may wait
     /// only the request head timeout from then (a client that connects and sends nothing,
     /// or only blank lines, is not a keep-alive client yet).
@@ -129,8 +69,10 @@ struct ConnectionStateMachine {
 
     // MARK: The client's bytes
 
-    mutating func bytesArrived(at now: UInt64) {
+    /// `count` bytes arrived from the client.
+    mutating func bytesArrived(_ count: Int, at now: UInt64) {
         lastActivity = now
+        if case .body = input { bodyBytes &+= UInt64(count) }
     }
 
     /// The connection is open (it counts from now, not from when it was made).
@@ -159,6 +101,7 @@ struct ConnectionStateMachine {
         case .idle, .head:
             hasCompletedHead = true
             input = body.map(Input.body) ?? .idle
+            if body != nil { startBodyRate(at: lastActivity) }
         case .body, .stopped:
             illegal("headCompleted")
         }
@@ -189,6 +132,30 @@ struct ConnectionStateMachine {
         guard isBodyPaused else { return }
         isBodyPaused = false
         lastActivity = now
+        // The client was held back by us: its average rate counts afresh.
+        startBodyRate(at: now)
+    }
+
+    private mutating func startBodyRate(at now: UInt64) {
+        bodyStartedAt = now
+        bodyBytes = 0
+    }
+
+    /// When the body being received is late if nothing more arrives (the longest pause, or
+    /// the minimum average rate); `.max` when no body is arriving from the client.
+    var bodyDeadline: UInt64 {
+        guard case .body = input, !isBodyPaused else { return .max }
+        return min(lastActivity &+ timeouts.requestHead, bodyRateDeadline)
+    }
+
+    /// When the body being received falls below the minimum average rate if nothing more
+    /// arrives; `.max` without a minimum.
+    private var bodyRateDeadline: UInt64 {
+        let rate = timeouts.bodyBytesPerSecond
+        guard rate > 0 else { return .max }
+        // bodyBytes / rate seconds, in nanoseconds, without overflowing for any body size.
+        let allowed = (bodyBytes / rate) &* 1_000_000_000 &+ (bodyBytes % rate) &* 1_000_000_000 / rate
+        return bodyStartedAt &+ timeouts.bodyRateGrace &+ allowed
     }
 
     /// The response to the request whose body is arriving was sent, and too much of the
@@ -202,10 +169,11 @@ struct ConnectionStateMachine {
 
     /// A request goes to its handler: after its body (`.idle`), or as soon as its head
     /// arrived when its body streams (`.body`). Returns whether its response keeps the
-    /// connection open: the request asked for it and the server is not shutting down. When
-    /// it does not, no request after it is taken.
+    /// connection open: the request asked for it and the shutdown's linger is not over.
+    /// When it does not, no request after it is taken. While shutting down otherwise, the
+    /// response decides (see ``closesAfter(keepAlive:othersOwed:hasBufferedInput:)``).
     mutating func dispatched(requestKeepAlive: Bool) -> Bool {
-        let keepAlive = requestKeepAlive && !isQuiescing
+        let keepAlive = requestKeepAlive && !lingerIsOver
         switch input {
         case .idle:
             if !keepAlive { input = .stopped(.lastRequest) }
@@ -232,18 +200,25 @@ struct ConnectionStateMachine {
     // MARK: Responses and writing
 
     /// Whether the response now encoded is the connection's last: its request was, or the
-    /// server is shutting down and nothing else is owed or arriving.
-    func closesAfter(keepAlive: Bool, othersOwed: Int) -> Bool {
-        !keepAlive || (isQuiescing && othersOwed == 0 && !isReadingBody)
+    /// server is shutting down and nothing else is owed or arriving. `hasBufferedInput`:
+    /// bytes of a further request are received (whole or in part); while shutting down they
+    /// are answered too, until the linger is over.
+    func closesAfter(keepAlive: Bool, othersOwed: Int, hasBufferedInput: Bool) -> Bool {
+        !keepAlive || (isQuiescing && othersOwed == 0 && !isReadingBody && (!hasBufferedInput || lingerIsOver))
     }
 
-    /// A final response (see ``closesAfter(keepAlive:othersOwed:)``) is encoded.
+    /// A final response (see ``closesAfter(keepAlive:othersOwed:hasBufferedInput:)``) is
+    /// encoded: no request is taken after it.
     mutating func finalResponseEncoded() {
         switch output {
         case .open, .closeWhenFlushed:
             output = .closeWhenFlushed
         case .closing, .closed:
             illegal("finalResponseEncoded")
+        }
+        switch input {
+        case .idle, .head: input = .stopped(isQuiescing ? .shutdown : .lastRequest)
+        case .body, .stopped: break
         }
     }
 
@@ -279,56 +254,111 @@ struct ConnectionStateMachine {
         input = .stopped(.closed)
     }
 
-    // MARK: Shutdown
-
-    /// Graceful shutdown began: requests in flight finish, their last response says
-    /// `Connection: close`, no new request is taken. Returns true when the connection can
-    /// close at once (see ``finishQuiescing(owed:)``).
-    mutating func quiesce(owed: Int) -> Bool {
-        isQuiescing = true
-        return finishQuiescing(owed: owed)
+    /// The output cannot be written: the socket is full and the client does not read.
+    mutating func outputBlocked(at now: UInt64) {
+        if outputBlockedSince == nil { outputBlockedSince = now }
     }
 
-    /// While shutting down, once nothing is owed and no body is arriving: take no more
-    /// requests and close when the output is written. Returns true when that happened now.
-    /// A partial head is not in flight: it is dropped.
-    mutating func finishQuiescing(owed: Int) -> Bool {
-        guard isQuiescing, owed == 0, output == .open else { return false }
+    /// The output can be written again: the client read. That counts as activity.
+    mutating func outputUnblocked(at now: UInt64) {
+        outputBlockedSince = nil
+        lastActivity = max(lastActivity, now)
+    }
+
+    /// When a blocked output closes the connection; `.max` when it is not blocked.
+    var writeDeadline: UInt64 {
+        guard let since = outputBlockedSince, timeouts.write > 0 else { return .max }
+        return since &+ timeouts.write
+    }
+
+    // MARK: Shutdown
+
+    /// Graceful shutdown began: what is in flight finishes, and so does what arrives while
+    /// it does (a half-received head or body, requests already buffered), the last response
+    /// saying `Connection: close`. An idle connection waits ``Timeouts/shutdownLinger`` for
+    /// a request already on the wire, so the close does not cut it.
+    mutating func quiesce(at now: UInt64, owed: Int) -> QuiesceAction {
+        guard !isQuiescing else { return .nothing }
+        isQuiescing = true
+        lingerEnd = now &+ timeouts.shutdownLinger
+        let action = finishQuiescing(at: now, owed: owed)
+        return action == .nothing ? .wait(until: lingerEnd) : action
+    }
+
+    /// While shutting down, once nothing is owed and no request is arriving: close when the
+    /// linger is over (``QuiesceAction/close``), or wait for it.
+    mutating func finishQuiescing(at now: UInt64, owed: Int) -> QuiesceAction {
+        guard isQuiescing, owed == 0, output == .open else { return .nothing }
         switch input {
-        case .body:
-            return false
-        case .idle, .head:
+        case .body, .head:
+            return .nothing
+        case .idle:
+            guard now >= lingerEnd else { return .wait(until: lingerEnd) }
             input = .stopped(.shutdown)
         case .stopped:
             break
         }
         output = .closeWhenFlushed
-        return true
+        return .close
     }
 
     // MARK: Time
 
     /// The reaper: one timer per connection, re-armed to the next deadline that matters.
     /// `owed` is the number of responses the server still owes (its own handlers are busy:
-    /// not the client's fault). Nil when the connection is closing anyway.
+    /// not the client's fault). Nil when nothing is left to watch (the connection is
+    /// closing and its output is not blocked).
     mutating func timerFired(at now: UInt64, owed: Int) -> TimerAction? {
-        guard isWritable else { return nil }
+        guard output != .closed else { return nil }
+        // A client that does not read holds our output, whatever else is going on.
+        let writeDeadline = self.writeDeadline
+        if now >= writeDeadline { return .closeSlowReader }
+        guard isWritable else {
+            // Closing after a last response the client has not read yet.
+            return writeDeadline == .max ? nil : .rearm(at: writeDeadline)
+        }
+        switch inputTimer(at: now, owed: owed) {
+        case .rearm(let deadline):
+            return .rearm(at: min(deadline, writeDeadline))
+        case .closeIdle where writeDeadline != .max:
+            // Not idle: our output is still on its way to a slow reader.
+            return .rearm(at: writeDeadline)
+        case let action:
+            return action
+        }
+    }
+
+    /// The timer's decision for what the client sends (or not).
+    private mutating func inputTimer(at now: UInt64, owed: Int) -> TimerAction {
+        if isQuiescing, now >= lingerEnd { lingerIsOver = true }
         switch input {
         case .head(let startedAt):
             return requestDeadline(startedAt + timeouts.requestHead, now: now)
         case .body:
             // A paused body waits for our consumer, not for the client.
-            if isBodyPaused { return .rearm(at: now + timeouts.requestHead) }
-            return requestDeadline(lastActivity + timeouts.requestHead, now: now)
+            if isBodyPaused { return rearm(at: now + timeouts.requestHead) }
+            return requestDeadline(bodyDeadline, now: now)
         case .idle, .stopped:
-            guard owed == 0 else { return .rearm(at: now + timeouts.idle) }
+            guard owed == 0 else { return rearm(at: now + timeouts.idle) }
+            if isQuiescing {
+                switch finishQuiescing(at: now, owed: 0) {
+                case .close: return .closeQuiesced
+                case .wait(let until): return .rearm(at: until)
+                case .nothing: break
+                }
+            }
             let deadline = hasCompletedHead ? lastActivity + timeouts.idle : openedAt + timeouts.requestHead
-            return now >= deadline ? .closeIdle : .rearm(at: deadline)
+            return now >= deadline ? .closeIdle : rearm(at: deadline)
         }
     }
 
+    /// Fire at `deadline`, or at the end of the shutdown's linger if that comes first.
+    private func rearm(at deadline: UInt64) -> TimerAction {
+        .rearm(at: isQuiescing && !lingerIsOver ? min(deadline, lingerEnd) : deadline)
+    }
+
     private mutating func requestDeadline(_ deadline: UInt64, now: UInt64) -> TimerAction {
-        guard now >= deadline else { return .rearm(at: deadline) }
+        guard now >= deadline else { return rearm(at: deadline) }
         input = .stopped(.timeout)
         return .requestTimeout
     }

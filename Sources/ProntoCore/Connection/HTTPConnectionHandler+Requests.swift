@@ -8,6 +8,9 @@ extension HTTPConnectionHandler {
         isProcessingInput = true
         takeRequests()
         isProcessingInput = false
+        // A body is still arriving: the timer must fire by its deadline (the one armed
+        // before may be the idle timeout's, later). Only for a body split across reads.
+        if state.isReadingBody, state.bodyDeadline < timerDeadline.uptimeNanoseconds { armTimer(at: state.bodyDeadline) }
         resumeIfDeferred()
     }
 
@@ -32,7 +35,9 @@ extension HTTPConnectionHandler {
                 // dispatch (see `dispatchRequest`).
                 switch consume result {
                 case .needMore:
-                    if parser.isInsideHead, let deadline = state.headStarted(), deadline < timerDeadline.uptimeNanoseconds {
+                    // Bytes are buffered (even only blank lines, or a lone CR): a head has
+                    // begun, and the head timeout counts from now (not the idle timeout).
+                    if let deadline = state.headStarted(), deadline < timerDeadline.uptimeNanoseconds {
                         armTimer(at: deadline)
                     }
                     return

@@ -121,7 +121,7 @@ extension HTTPConnectionHandler {
             encode(first.response!, first, first.requestHead)
         }
         if state.isReadingBody { sendContinueIfExpected() }
-        if owedCount == 0, state.finishQuiescing(owed: 0), !inReadBatch { flush() }
+        if state.isQuiescing, owedCount == 0 { quiescingStep(state.finishQuiescing(at: context.eventLoop.now.uptimeNanoseconds, owed: 0)) }
     }
 
     /// What a request tells its handler of the connection (made when the channel became
@@ -194,7 +194,7 @@ extension HTTPConnectionHandler {
             }
         }
         // While shutting down, the last response owed says the connection closes.
-        let close = state.closesAfter(keepAlive: slot.keepAlive && !abandonsBody, othersOwed: pending.count)
+        let close = state.closesAfter(keepAlive: slot.keepAlive && !abandonsBody, othersOwed: pending.count, hasBufferedInput: input.readableBytes > 0)
         let keepAlive = !close && slot.http1_0
         let framing: ResponseFraming = allowsBody ? .contentLength(length) : .none
         let headStart = output.writerIndex

@@ -86,7 +86,7 @@ extension HTTPConnectionHandler {
             framing = .chunked
         }
         let close = stream.closes || stream.isCloseDelimited
-            || state.closesAfter(keepAlive: stream.slot.keepAlive, othersOwed: pending.count)
+            || state.closesAfter(keepAlive: stream.slot.keepAlive, othersOwed: pending.count, hasBufferedInput: input.readableBytes > 0)
         if !inReadBatch { resources.dateCache.refresh() }
         try writeHead(stream.response, framing: framing, close: close, keepAlive: !close && stream.slot.http1_0)
         stream.headWritten = true
@@ -187,7 +187,7 @@ extension HTTPConnectionHandler {
     /// Encodes the head of a response whose body is not sent (HEAD, 204, 304) with the
     /// framing its body would have had.
     func encodeHeadOnly(_ response: Response, _ slot: Pending, _ requestHead: ByteBuffer?, framing: ResponseFraming, closes: Bool) {
-        let close = closes || state.closesAfter(keepAlive: slot.keepAlive, othersOwed: pending.count)
+        let close = closes || state.closesAfter(keepAlive: slot.keepAlive, othersOwed: pending.count, hasBufferedInput: input.readableBytes > 0)
         do {
             try writeHead(response, framing: framing, close: close, keepAlive: !close && slot.http1_0)
         } catch {
@@ -201,7 +201,7 @@ extension HTTPConnectionHandler {
     /// Encodes a file response: small files are read into the output buffer, large ones
     /// sent with `sendfile` after what is encoded so far (NIO keeps the writes in order).
     func encodeFile(_ file: FileBody, _ response: Response, _ slot: Pending, _ requestHead: ByteBuffer?, closes: Bool) {
-        let close = closes || state.closesAfter(keepAlive: slot.keepAlive, othersOwed: pending.count)
+        let close = closes || state.closesAfter(keepAlive: slot.keepAlive, othersOwed: pending.count, hasBufferedInput: input.readableBytes > 0)
         guard let descriptor = file.takeDescriptor() else {
             return encodeInternalError(FileBodyError(path: "(descriptor)", reason: "the FileBody was sent already"), slot, requestHead)
         }

@@ -65,6 +65,18 @@ extension HTTPConnectionHandler {
         }
     }
 
+    /// Does what graceful shutdown asks: close once written, or be back by the linger's end.
+    func quiescingStep(_ action: ConnectionStateMachine.QuiesceAction) {
+        switch action {
+        case .nothing:
+            break
+        case .close:
+            if !inReadBatch { flush() }
+        case .wait(let until):
+            if until < timerDeadline.uptimeNanoseconds { armTimer(at: until) }
+        }
+    }
+
     // MARK: Time
 
     /// (Re)arms the connection's one timer (in uptime nanoseconds, the state machine's clock).
@@ -95,6 +107,11 @@ extension HTTPConnectionHandler {
             respondAndClose(Response(
                 status: .requestTimeout, contentType: "text/plain; charset=utf-8", body: .string("request not received in time\n")
             ), replacingStreamedRequest: streamed)
+        case .closeQuiesced:
+            flush()
+        case .closeSlowReader:
+            logger.debug("write timeout: the client does not read", metadata: ["remote": "\(connectionInfo?.remoteAddress?.description ?? "?")"])
+            context.close(promise: nil)
         case .closeIdle:
             logger.debug("idle timeout", metadata: ["remote": "\(connectionInfo?.remoteAddress?.description ?? "?")"])
             context.close(promise: nil)

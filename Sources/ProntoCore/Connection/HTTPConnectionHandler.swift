@@ -25,6 +25,26 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         var idleTimeout: TimeAmount
         var requestHeadTimeout: TimeAmount
         var maxPipelinedRequests: Int
+        var shutdownLinger: TimeAmount = .zero
+        var minimumBodyRate: MinimumDataRate?
+        var writeTimeout: TimeAmount = .zero
+
+        init(limits: HTTPLimits, idleTimeout: TimeAmount, requestHeadTimeout: TimeAmount, maxPipelinedRequests: Int) {
+            self.limits = limits
+            self.idleTimeout = idleTimeout
+            self.requestHeadTimeout = requestHeadTimeout
+            self.maxPipelinedRequests = maxPipelinedRequests
+        }
+
+        init(_ configuration: ServerConfiguration) {
+            self.init(
+                limits: configuration.limits, idleTimeout: configuration.idleTimeout,
+                requestHeadTimeout: configuration.requestHeadTimeout, maxPipelinedRequests: configuration.maxPipelinedRequests
+            )
+            shutdownLinger = configuration.shutdownLinger
+            minimumBodyRate = configuration.minimumRequestBodyRate
+            writeTimeout = configuration.writeTimeout
+        }
     }
 
     /// A response owed, in request order. `response` is nil while its handler runs.
@@ -120,7 +140,13 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         self.onClose = onClose
         self.state = ConnectionStateMachine(
             now: NIODeadline.now().uptimeNanoseconds,
-            timeouts: .init(idle: settings.idleTimeout.nanosecondsClamped, requestHead: settings.requestHeadTimeout.nanosecondsClamped)
+            timeouts: .init(
+                idle: settings.idleTimeout.nanosecondsClamped, requestHead: settings.requestHeadTimeout.nanosecondsClamped,
+                shutdownLinger: settings.shutdownLinger.nanosecondsClamped,
+                bodyBytesPerSecond: UInt64(max(0, settings.minimumBodyRate?.bytesPerSecond ?? 0)),
+                bodyRateGrace: settings.minimumBodyRate?.gracePeriod.nanosecondsClamped ?? 0,
+                write: settings.writeTimeout.nanosecondsClamped
+            )
         )
         // The body limit depends on the route (see `startRequest`): checked there, not by the parser.
         var parserLimits = settings.limits
@@ -188,7 +214,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is ChannelShouldQuiesceEvent {
-            if state.quiesce(owed: owedCount), !inReadBatch { flush() }
+            quiescingStep(state.quiesce(at: context.eventLoop.now.uptimeNanoseconds, owed: owedCount))
         } else {
             context.fireUserInboundEventTriggered(event)
         }
@@ -198,12 +224,12 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         inReadBatch = true
-        state.bytesArrived(at: context.eventLoop.now.uptimeNanoseconds)
+        var buffer = unwrapInboundIn(data)
+        state.bytesArrived(buffer.readableBytes, at: context.eventLoop.now.uptimeNanoseconds)
         resources.dateCache.refresh()
         // After a final response, input is discarded; after a 101, it is kept for the new
         // protocol (handed over with the flush that ends this batch).
         guard state.isTakingRequests || upgradeToPerform != nil else { return }
-        var buffer = unwrapInboundIn(data)
         if input.readableBytes == 0 {
             input = buffer
         } else {
@@ -233,9 +259,15 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
+        let now = context.eventLoop.now.uptimeNanoseconds
         if context.channel.isWritable {
+            state.outputUnblocked(at: now)
             activeStream?.becameWritable()
             resumeIfPossible()
+        } else {
+            // The client is not reading: it has `writeTimeout` to start again.
+            state.outputBlocked(at: now)
+            if state.writeDeadline < timerDeadline.uptimeNanoseconds { armTimer(at: state.writeDeadline) }
         }
         context.fireChannelWritabilityChanged()
     }

@@ -9,11 +9,7 @@ public enum ServerConnection {
     ///   (``ServerConfiguration/validate()``), or the pipeline's error.
     public static func configure(_ channel: any Channel, configuration: ServerConfiguration = .init(), handler: HTTPHandler) throws {
         try configuration.validate()
-        let settings = HTTPConnectionHandler.Settings(
-            limits: configuration.limits, idleTimeout: configuration.idleTimeout,
-            requestHeadTimeout: configuration.requestHeadTimeout,
-            maxPipelinedRequests: configuration.maxPipelinedRequests
-        )
+        let settings = HTTPConnectionHandler.Settings(configuration)
         let connection = HTTPConnectionHandler(
             settings: settings, handler: handler, resources: LoopResources(loop: channel.eventLoop),
             logger: configuration.logger, allocator: channel.allocator

@@ -134,11 +134,7 @@ public final class Server: Sendable {
     /// Binds the listening socket on `group`, with Pronto's connection handler on every
     /// accepted channel.
     private func bind(on group: any EventLoopGroup) async throws -> any Channel {
-        let settings = HTTPConnectionHandler.Settings(
-            limits: configuration.limits, idleTimeout: configuration.idleTimeout,
-            requestHeadTimeout: configuration.requestHeadTimeout,
-            maxPipelinedRequests: configuration.maxPipelinedRequests
-        )
+        let settings = HTTPConnectionHandler.Settings(configuration)
         let handler = self.handler
         var loops: [ObjectIdentifier: LoopResources] = [:]
         for loop in group.makeIterator() { loops[ObjectIdentifier(loop)] = LoopResources(loop: loop) }

@@ -18,6 +18,16 @@ extension ServerConfiguration {
                                  "a positive duration, such as .seconds(60) (the default)")
         try Self.requirePositive(requestHeadTimeout, "ServerConfiguration.requestHeadTimeout",
                                  "a positive duration, such as .seconds(10) (the default)")
+        if let rate = minimumRequestBodyRate {
+            guard rate.bytesPerSecond >= 1, rate.gracePeriod.nanoseconds >= 0 else {
+                throw ConfigurationError(
+                    property: "ServerConfiguration.minimumRequestBodyRate",
+                    value: "\(rate.bytesPerSecond) bytes/s after \(rate.gracePeriod)",
+                    expected: "at least 1 byte per second after a grace period of 0 or more (the default is 1024 after .seconds(10); nil sets no minimum)")
+            }
+        }
+        try Self.requirePositive(writeTimeout, "ServerConfiguration.writeTimeout",
+                                 "a positive duration, such as .seconds(30) (the default)")
         guard maxPipelinedRequests >= 1 else {
             throw ConfigurationError(
                 property: "ServerConfiguration.maxPipelinedRequests", value: "\(maxPipelinedRequests)",
@@ -27,6 +37,11 @@ extension ServerConfiguration {
             throw ConfigurationError(
                 property: "ServerConfiguration.shutdownGracePeriod", value: "\(shutdownGracePeriod)",
                 expected: "0 or a positive duration (0 closes open connections at once; the default is .seconds(10))")
+        }
+        guard shutdownLinger.nanoseconds >= 0 else {
+            throw ConfigurationError(
+                property: "ServerConfiguration.shutdownLinger", value: "\(shutdownLinger)",
+                expected: "0 or a positive duration (0 closes idle connections at once when a shutdown begins; the default is .seconds(1))")
         }
         guard backlog >= 1 else {
             throw ConfigurationError(

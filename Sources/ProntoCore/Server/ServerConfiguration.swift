@@ -34,10 +34,28 @@ public struct ServerConfiguration: Sendable {
     /// connection may wait before its first request head is complete (one that sends nothing,
     /// or only blank lines, is closed then, not after the idle timeout).
     public var requestHeadTimeout: TimeAmount
+    /// The slowest a client may send a request body, on average, once its grace period has
+    /// passed (default 1 KiB/s after 10 s): a client trickling a body to hold a connection
+    /// (slowloris on the body, `slowhttptest -B`) gets a 408 and is closed. nil: no minimum
+    /// (``requestHeadTimeout`` still bounds each pause). A body a streaming handler is slow
+    /// to consume is not the client's fault: its rate counts afresh after each such pause.
+    public var minimumRequestBodyRate: MinimumDataRate?
+    /// How long the server's output may stay blocked because the client does not read it
+    /// (the socket's buffers and ``maxPipelinedRequests`` worth of responses are full)
+    /// before the connection is closed (default 30 s): a slow reader (`slowhttptest -X`)
+    /// cannot hold a connection and its buffered responses for ever. Any reading by the
+    /// client that frees the output starts the count again.
+    public var writeTimeout: TimeAmount
     /// Requests one connection may have in flight before the server stops reading from it.
     public var maxPipelinedRequests: Int
     /// How long a graceful shutdown waits for in-flight requests before closing everything.
     public var shutdownGracePeriod: TimeAmount
+    /// How long an idle keep-alive connection still waits for a request once a graceful
+    /// shutdown began (default 1 s; 0 closes idle connections at once). A client's request
+    /// may be on the wire when the shutdown begins; closing then would cut it (the client
+    /// sees a reset or an empty reply), so it is answered, with `Connection: close`, and
+    /// then the connection closes. Bounded by ``shutdownGracePeriod``.
+    public var shutdownLinger: TimeAmount
     /// Pending connections the kernel queues before `accept`.
     public var backlog: Int32
     /// Sets `SO_REUSEPORT` on the listening socket, so several processes (one per core,
@@ -54,8 +72,11 @@ public struct ServerConfiguration: Sendable {
         limits: HTTPLimits = .default,
         idleTimeout: TimeAmount = .seconds(60),
         requestHeadTimeout: TimeAmount = .seconds(10),
+        minimumRequestBodyRate: MinimumDataRate? = MinimumDataRate(bytesPerSecond: 1024, gracePeriod: .seconds(10)),
+        writeTimeout: TimeAmount = .seconds(30),
         maxPipelinedRequests: Int = 128,
         shutdownGracePeriod: TimeAmount = .seconds(10),
+        shutdownLinger: TimeAmount = .seconds(1),
         backlog: Int32 = 4096,
         reusePort: Bool = false,
         logger: Logger = Logger(label: "pronto")
@@ -65,8 +86,11 @@ public struct ServerConfiguration: Sendable {
         self.limits = limits
         self.idleTimeout = idleTimeout
         self.requestHeadTimeout = requestHeadTimeout
+        self.minimumRequestBodyRate = minimumRequestBodyRate
+        self.writeTimeout = writeTimeout
         self.maxPipelinedRequests = maxPipelinedRequests
         self.shutdownGracePeriod = shutdownGracePeriod
+        self.shutdownLinger = shutdownLinger
         self.backlog = backlog
         self.reusePort = reusePort
         self.logger = logger

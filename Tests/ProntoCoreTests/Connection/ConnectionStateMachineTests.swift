@@ -23,7 +23,7 @@ struct ConnectionStateMachineTests {
     @Test("keep-alive request without a body: idle → head → idle, the connection stays open")
     func keepAliveRequest() {
         var m = machine()
-        m.bytesArrived(at: 1_001 * Self.second)
+        m.bytesArrived(1, at: 1_001 * Self.second)
         let r1 = m.headStarted()
         #expect(r1 == 1_011 * Self.second)
         #expect(m.input == .head(startedAt: 1_001 * Self.second))
@@ -34,7 +34,7 @@ struct ConnectionStateMachineTests {
         let r3 = m.dispatched(requestKeepAlive: true)
         #expect(r3)
         #expect(m.input == .idle)
-        #expect(!m.closesAfter(keepAlive: true, othersOwed: 0))
+        #expect(!m.closesAfter(keepAlive: true, othersOwed: 0, hasBufferedInput: false))
         let r4 = m.flush(hasBytes: true, owed: 0)
         #expect(r4 == .write)
         let r5 = m.flush(hasBytes: false, owed: 0)
@@ -62,7 +62,7 @@ struct ConnectionStateMachineTests {
         #expect(!r7)
         #expect(m.input == .stopped(.lastRequest))
         #expect(!m.isTakingRequests)
-        #expect(m.closesAfter(keepAlive: false, othersOwed: 0))
+        #expect(m.closesAfter(keepAlive: false, othersOwed: 0, hasBufferedInput: false))
         m.finalResponseEncoded()
         #expect(m.output == .closeWhenFlushed)
         let r8 = m.flush(hasBytes: true, owed: 1)
@@ -103,7 +103,7 @@ struct ConnectionStateMachineTests {
         let r12 = m.timerFired(at: 1_005 * Self.second, owed: 0)
         #expect(r12 == .rearm(at: 1_010 * Self.second))
         // Bytes trickling in do not extend a head's deadline (slowloris).
-        m.bytesArrived(at: 1_009 * Self.second)
+        m.bytesArrived(1, at: 1_009 * Self.second)
         let r13 = m.timerFired(at: 1_010 * Self.second, owed: 0)
         #expect(r13 == .requestTimeout)
         #expect(m.input == .stopped(.timeout))
@@ -113,7 +113,7 @@ struct ConnectionStateMachineTests {
     func bodyTimeout() {
         var m = machine()
         m.headCompleted(body: .contentLength(remaining: 5))
-        m.bytesArrived(at: 1_004 * Self.second)
+        m.bytesArrived(1, at: 1_004 * Self.second)
         let r14 = m.timerFired(at: 1_010 * Self.second, owed: 0)
         #expect(r14 == .rearm(at: 1_014 * Self.second))
         let r15 = m.timerFired(at: 1_014 * Self.second, owed: 0)
@@ -137,7 +137,7 @@ struct ConnectionStateMachineTests {
     func nothingSent() {
         var m = machine()
         m.opened(at: 1_000 * Self.second)
-        m.bytesArrived(at: 1_009 * Self.second)  // a lone CRLF: no head started
+        m.bytesArrived(1, at: 1_009 * Self.second)  // a lone CRLF: no head started
         #expect(m.timerFired(at: 1_005 * Self.second, owed: 0) == .rearm(at: 1_010 * Self.second))
         #expect(m.timerFired(at: 1_010 * Self.second, owed: 0) == .closeIdle, "blank lines do not buy time")
         // After a first request, the keep-alive wait is the idle timeout.
@@ -159,24 +159,95 @@ struct ConnectionStateMachineTests {
         #expect(r19 == nil)
     }
 
-    @Test("shutdown when idle: no more requests, close once written")
-    func quiesceIdle() {
+    @Test("shutdown without a linger: an idle connection takes no more requests and closes once written")
+    func quiesceIdleAtOnce() {
         var m = machine()
-        let r20 = m.quiesce(owed: 0)
-        #expect(r20)
+        let r20 = m.quiesce(at: 1_000 * Self.second, owed: 0)
+        #expect(r20 == .close)
         #expect(m.input == .stopped(.shutdown))
         #expect(m.output == .closeWhenFlushed)
         let r21 = m.flush(hasBytes: false, owed: 0)
         #expect(r21 == .close)
     }
 
-    @Test("shutdown drops a partial head: it is not in flight")
-    func quiescePartialHead() {
-        var m = machine()
-        _ = m.headStarted()
-        let r22 = m.quiesce(owed: 0)
-        #expect(r22)
+    static let lingering = ConnectionStateMachine.Timeouts(idle: 60 * second, requestHead: 10 * second, shutdownLinger: second)
+
+    func lingeringMachine() -> ConnectionStateMachine {
+        var m = ConnectionStateMachine(now: 1_000 * Self.second, timeouts: Self.lingering)
+        m.headCompleted(body: nil)  // a keep-alive connection that was answered once
+        _ = m.dispatched(requestKeepAlive: true)
+        return m
+    }
+
+    @Test("shutdown with a linger: an idle connection waits for a request on the wire, then closes")
+    func quiesceIdleLingers() {
+        var m = lingeringMachine()
+        let start = 1_001 * Self.second
+        let r1 = m.quiesce(at: start, owed: 0)
+        #expect(r1 == .wait(until: start + Self.second))
+        #expect(m.isTakingRequests && m.output == .open)
+        let r2 = m.timerFired(at: start + Self.second / 2, owed: 0)
+        #expect(r2 == .rearm(at: start + Self.second))
+        let r3 = m.timerFired(at: start + Self.second, owed: 0)
+        #expect(r3 == .closeQuiesced)
         #expect(m.input == .stopped(.shutdown))
+        let r4 = m.flush(hasBytes: false, owed: 0)
+        #expect(r4 == .close)
+    }
+
+    @Test("a request arriving during the linger is answered, with close, and is the last")
+    func requestDuringLinger() {
+        var m = lingeringMachine()
+        _ = m.quiesce(at: 1_001 * Self.second, owed: 0)
+        m.bytesArrived(1, at: 1_001 * Self.second + 300_000_000)
+        _ = m.headStarted()
+        m.headCompleted(body: nil)
+        let r1 = m.dispatched(requestKeepAlive: true)
+        #expect(r1, "the response decides, when it is encoded")
+        #expect(m.closesAfter(keepAlive: true, othersOwed: 0, hasBufferedInput: false))
+        m.finalResponseEncoded()
+        #expect(m.input == .stopped(.shutdown), "nothing is taken after the last response")
+        let r2 = m.flush(hasBytes: true, owed: 0)
+        #expect(r2 == .writeAndClose)
+    }
+
+    @Test("shutdown finishes a half-received head and answers it")
+    func quiescePartialHead() {
+        var m = lingeringMachine()
+        _ = m.headStarted()
+        let r1 = m.quiesce(at: 1_001 * Self.second, owed: 0)
+        #expect(r1 == .wait(until: 1_002 * Self.second))
+        #expect(m.input == .head(startedAt: 1_000 * Self.second), "the head goes on arriving")
+        let r2 = m.timerFired(at: 1_002 * Self.second, owed: 0)
+        #expect(r2 == .rearm(at: 1_010 * Self.second), "past the linger, the head keeps its own deadline")
+        m.headCompleted(body: nil)
+        _ = m.dispatched(requestKeepAlive: true)
+        #expect(m.closesAfter(keepAlive: true, othersOwed: 0, hasBufferedInput: false))
+    }
+
+    @Test("requests buffered at shutdown are answered; the last one closes")
+    func quiesceBufferedRequests() {
+        var m = lingeringMachine()
+        _ = m.quiesce(at: 1_001 * Self.second, owed: 0)
+        m.headCompleted(body: nil)
+        _ = m.dispatched(requestKeepAlive: true)
+        #expect(!m.closesAfter(keepAlive: true, othersOwed: 0, hasBufferedInput: true), "another request is buffered")
+        m.headCompleted(body: nil)
+        _ = m.dispatched(requestKeepAlive: true)
+        #expect(m.closesAfter(keepAlive: true, othersOwed: 0, hasBufferedInput: false))
+    }
+
+    @Test("once the linger is over, a client still pipelining gets close on the next response")
+    func lingerOverStopsPipelining() {
+        var m = lingeringMachine()
+        _ = m.quiesce(at: 1_001 * Self.second, owed: 1)
+        let r1 = m.timerFired(at: 1_002 * Self.second, owed: 1)
+        #expect(r1 == .rearm(at: 1_062 * Self.second))
+        #expect(m.closesAfter(keepAlive: true, othersOwed: 0, hasBufferedInput: true))
+        m.headCompleted(body: nil)
+        let r2 = m.dispatched(requestKeepAlive: true)
+        #expect(!r2, "no request is taken after this one")
+        #expect(m.input == .stopped(.lastRequest))
     }
 
     @Test("shutdown with work in flight: it finishes, its last response closes, then the connection")
@@ -185,29 +256,30 @@ struct ConnectionStateMachineTests {
         m.headCompleted(body: nil)
         let r23 = m.dispatched(requestKeepAlive: true)
         #expect(r23)
-        let r24 = m.quiesce(owed: 1)
-        #expect(!r24, "a response is owed: not yet")
+        let r24 = m.quiesce(at: 1_000 * Self.second, owed: 1)
+        #expect(r24 == .wait(until: 1_000 * Self.second), "a response is owed: not yet")
         #expect(m.isQuiescing)
-        #expect(m.closesAfter(keepAlive: true, othersOwed: 0), "the last response owed says Connection: close")
-        #expect(!m.closesAfter(keepAlive: true, othersOwed: 1))
+        #expect(m.closesAfter(keepAlive: true, othersOwed: 0, hasBufferedInput: false), "the last response owed says Connection: close")
+        #expect(!m.closesAfter(keepAlive: true, othersOwed: 1, hasBufferedInput: false))
         m.finalResponseEncoded()
-        let r25 = m.finishQuiescing(owed: 0)
-        #expect(!r25, "already closing after the final response")
+        let r25 = m.finishQuiescing(at: 1_000 * Self.second, owed: 0)
+        #expect(r25 == .nothing, "already closing after the final response")
         let r26 = m.flush(hasBytes: true, owed: 0)
         #expect(r26 == .writeAndClose)
     }
 
     @Test("shutdown while a body arrives: the request is finished first, and answered with close")
     func quiesceDuringBody() {
-        var m = machine()
+        var m = lingeringMachine()
         m.headCompleted(body: .chunked)
-        let r27 = m.quiesce(owed: 0)
-        #expect(!r27)
-        #expect(!m.closesAfter(keepAlive: true, othersOwed: 0), "a body is arriving: that request is still owed")
+        let r27 = m.quiesce(at: 1_001 * Self.second, owed: 0)
+        #expect(r27 == .wait(until: 1_002 * Self.second))
+        #expect(!m.closesAfter(keepAlive: true, othersOwed: 0, hasBufferedInput: false), "a body is arriving: that request is still owed")
         m.bodyCompleted()
-        let r28 = m.dispatched(requestKeepAlive: true)
-        #expect(!r28, "requests dispatched during shutdown are the last")
-        #expect(m.input == .stopped(.lastRequest))
+        _ = m.dispatched(requestKeepAlive: true)
+        #expect(m.closesAfter(keepAlive: true, othersOwed: 0, hasBufferedInput: false))
+        m.finalResponseEncoded()
+        #expect(m.input == .stopped(.shutdown))
     }
 
     @Test("the channel closing ends everything")

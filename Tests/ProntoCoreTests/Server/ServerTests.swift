@@ -76,6 +76,7 @@ struct ServerTests {
         let calls = Counter()
         var configuration = quietConfiguration()
         configuration.shutdownGracePeriod = .seconds(10)
+        configuration.shutdownLinger = .milliseconds(100)
         try await withTestServer(.live, configuration: configuration, handler: testHandler(gates: ["g": gate], calls: calls)) { test in
             let server = try #require(test.server)
             let busy = try await test.connect()
@@ -86,7 +87,7 @@ struct ServerTests {
             try await calls.wait(until: 4)
 
             let shutdown = Task { await server.shutdown() }
-            // The idle keep-alive connection is closed at once.
+            // The idle keep-alive connection is closed once the linger is over.
             _ = try await idle.waitForClose()
             #expect(server.localAddress == nil)
             // Nothing new is accepted.

@@ -10,7 +10,7 @@ struct ConfigurationTests {
             "PRONTO_HOST": "0.0.0.0", "PRONTO_PORT": "9090", "PRONTO_THREADS": "3",
             "PRONTO_MAX_REQUEST_LINE": "100", "PRONTO_MAX_HEADER_SIZE": "200", "PRONTO_MAX_HEADERS": "7",
             "PRONTO_MAX_BODY": "300", "PRONTO_IDLE_TIMEOUT": "1.5", "PRONTO_REQUEST_TIMEOUT": "2",
-            "PRONTO_SHUTDOWN_GRACE": "3", "PRONTO_REUSE_PORT": "1",
+            "PRONTO_SHUTDOWN_GRACE": "3", "PRONTO_SHUTDOWN_LINGER": "0.25", "PRONTO_REUSE_PORT": "1",
         ])
         #expect(configuration.target == .tcp(host: "0.0.0.0", port: 9090))
         #expect(configuration.eventLoopThreads == 3)
@@ -19,6 +19,7 @@ struct ConfigurationTests {
         #expect(configuration.idleTimeout == .milliseconds(1500))
         #expect(configuration.requestHeadTimeout == .seconds(2))
         #expect(configuration.shutdownGracePeriod == .seconds(3))
+        #expect(configuration.shutdownLinger == .milliseconds(250))
     }
 
     @Test("defaults without variables; a UNIX socket wins over host and port")
