@@ -91,6 +91,35 @@ struct MultipartParserTests {
         #expect(parseMultipart(Array(endless.utf8).map { [$0] }, boundary: "b", maxHeaderSize: 256) == .failure(HTTPError(.badRequest, "a multipart part's header section is larger than 256 bytes")))
     }
 
+    @Test("transport padding past the limit is a 400 however the body is split (a fuzzing finding)")
+    func paddingLimitSplitIndependent() {
+        // MultipartFuzzer: 300 spaces after a boundary were refused when a read ended inside
+        // them, and accepted when the CRLF after them came in the same read.
+        let body = Array(("--b" + String(repeating: " ", count: 300) + "\r\nContent-Disposition: form-data; name=a\r\n\r\nv\r\n--b--").utf8)
+        let refused = Result<[ParsedPart], HTTPError>.failure(HTTPError(.badRequest, "a multipart boundary line is followed by too many spaces"))
+        for split in [0, 100, 280, 303, 304, body.count] {
+            #expect(parseMultipart([Array(body[..<split]), Array(body[split...])], boundary: "b", maxHeaderSize: 256) == refused, "split at \(split)")
+        }
+        // Padding up to the limit is accepted, split or not.
+        let padded = Array(("--b" + String(repeating: "\t", count: 256) + "\r\nContent-Disposition: form-data; name=a\r\n\r\nv\r\n--b--").utf8)
+        for split in [0, 200, 259, padded.count] {
+            #expect((try? parseMultipart([Array(padded[..<split]), Array(padded[split...])], boundary: "b", maxHeaderSize: 256).get())?.count == 1)
+        }
+    }
+
+    @Test("a header section of exactly the limit is accepted however the body is split (a fuzzing finding)")
+    func headerAtLimitSplitIndependent() {
+        // MultipartFuzzer: a section of exactly `maxHeaderSize` bytes was refused as too large
+        // when a read ended between the CR and the LF of its blank line.
+        let body = Array("--b\r\nContent-Disposition: form-data; name=a\r\n\r\nv\r\n--b--".utf8)
+        let tooLarge = Result<[ParsedPart], HTTPError>.failure(HTTPError(.badRequest, "a multipart part's header section is larger than 39 bytes"))
+        for split in 0...body.count {
+            let chunks = [Array(body[..<split]), Array(body[split...])]
+            #expect((try? parseMultipart(chunks, boundary: "b", maxHeaderSize: 40).get())?.count == 1, "split at \(split)")
+            #expect(parseMultipart(chunks, boundary: "b", maxHeaderSize: 39) == tooLarge, "split at \(split)")
+        }
+    }
+
     @Test("boundaries: 1 to 70 bchars, not ending in a space", arguments: [
         ("b", true), (String(repeating: "a", count: 70), true), ("'()+_,-./:=? x", true),
         ("", false), (String(repeating: "a", count: 71), false), ("a b ", false), ("a\rb", false), ("a;b", false), ("é", false),
