@@ -100,6 +100,11 @@ struct Hello: AsyncParsableCommand {
     @Option(help: "Largest request body, bytes.") var maxBody = HTTPLimits.default.maxBodySize
     @Option(help: "Keep-alive idle timeout, seconds.") var idleTimeout: Double = 60
     @Option(help: "Deadline for a complete request head, seconds.") var requestTimeout: Double = 10
+    @Option(help: "Connections served at once; more wait in the backlog (default: from the descriptor limit).")
+    var maxConnections: Int?
+    @Option(help: "Slowest average request body rate, bytes/s after 10 s (0: no minimum).") var minBodyRate = 1024
+    @Option(help: "Seconds the output may stay blocked by a client that does not read.") var writeTimeout: Double = 30
+    @Option(help: "Seconds a graceful shutdown (SIGTERM) waits for requests in flight.") var shutdownGrace: Double = 10
     @Option(help: "Log level (trace, debug, info, notice, warning, error, critical).") var logLevel = "info"
     @Option(help: "Folder served under /static (default: the Public folder shipped with the example).")
     var `public`: String?
@@ -112,7 +117,11 @@ struct Hello: AsyncParsableCommand {
         guard maxRequestLine > 0, maxHeaderSize > 0, maxHeaders > 0, maxBody >= 0 else {
             throw ValidationError("limits must be positive")
         }
-        guard idleTimeout > 0, requestTimeout > 0 else { throw ValidationError("timeouts must be positive") }
+        guard idleTimeout > 0, requestTimeout > 0, writeTimeout > 0, shutdownGrace >= 0 else {
+            throw ValidationError("timeouts must be positive")
+        }
+        guard maxConnections.map({ $0 > 0 }) ?? true else { throw ValidationError("--max-connections must be at least 1") }
+        guard minBodyRate >= 0 else { throw ValidationError("--min-body-rate must be 0 or more") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
     }
 
@@ -130,6 +139,10 @@ struct Hello: AsyncParsableCommand {
             logger: logger
         )
         if let threads { configuration.eventLoopThreads = threads }
+        if let maxConnections { configuration.maxConnections = maxConnections }
+        configuration.minimumRequestBodyRate = minBodyRate == 0 ? nil : MinimumDataRate(bytesPerSecond: minBodyRate, gracePeriod: .seconds(10))
+        configuration.writeTimeout = .nanoseconds(Int64(writeTimeout * 1e9))
+        configuration.shutdownGracePeriod = .nanoseconds(Int64(shutdownGrace * 1e9))
         if engine {
             try await Server(configuration: configuration, handler: HelloApp.engineHandler).run()
         } else {

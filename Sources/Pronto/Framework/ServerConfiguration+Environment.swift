@@ -51,6 +51,7 @@ extension ServerConfiguration {
         if let value = try seconds("PRONTO_REQUEST_TIMEOUT") { configuration.requestHeadTimeout = value }
         if let value = try seconds("PRONTO_SHUTDOWN_GRACE") { configuration.shutdownGracePeriod = value }
         if let value = try seconds("PRONTO_SHUTDOWN_LINGER") { configuration.shutdownLinger = value }
+        if let value = try integer("PRONTO_MAX_CONNECTIONS", 1...(1 << 30)) { configuration.maxConnections = value }
         if let value = try seconds("PRONTO_WRITE_TIMEOUT") { configuration.writeTimeout = value }
         if let value = try integer("PRONTO_MIN_BODY_RATE", 0...(1 << 40)) {
             configuration.minimumRequestBodyRate = value == 0

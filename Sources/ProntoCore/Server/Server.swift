@@ -140,7 +140,13 @@ public final class Server: Sendable {
         for loop in group.makeIterator() { loops[ObjectIdentifier(loop)] = LoopResources(loop: loop) }
         let logger = configuration.logger
         let registry = self.registry
+        let maxConnections = configuration.maxConnections
         var bootstrap = ServerBootstrap(group: group)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(AcceptLimiter(maxConnections: maxConnections, logger: logger))
+                }
+            }
             .serverChannelOption(.backlog, value: configuration.backlog)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(ChannelOptions.socket(SocketOptionLevel(SOL_SOCKET), SO_REUSEPORT), value: configuration.reusePort ? 1 : 0)

@@ -43,6 +43,11 @@ extension ServerConfiguration {
                 property: "ServerConfiguration.shutdownLinger", value: "\(shutdownLinger)",
                 expected: "0 or a positive duration (0 closes idle connections at once when a shutdown begins; the default is .seconds(1))")
         }
+        guard maxConnections >= 1 else {
+            throw ConfigurationError(
+                property: "ServerConfiguration.maxConnections", value: "\(maxConnections)",
+                expected: "at least 1 connection (the default, ServerConfiguration.defaultMaxConnections, follows the file-descriptor limit)")
+        }
         guard backlog >= 1 else {
             throw ConfigurationError(
                 property: "ServerConfiguration.backlog", value: "\(backlog)",

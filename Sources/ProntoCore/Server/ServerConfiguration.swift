@@ -56,6 +56,11 @@ public struct ServerConfiguration: Sendable {
     /// sees a reset or an empty reply), so it is answered, with `Connection: close`, and
     /// then the connection closes. Bounded by ``shutdownGracePeriod``.
     public var shutdownLinger: TimeAmount
+    /// Connections served at once (default ``defaultMaxConnections``, from the
+    /// file-descriptor limit). At the limit the server stops accepting: new clients wait in
+    /// the kernel's backlog, and are served as connections close. Without a limit, running
+    /// out of descriptors would fail `accept` and every file the handlers open.
+    public var maxConnections: Int
     /// Pending connections the kernel queues before `accept`.
     public var backlog: Int32
     /// Sets `SO_REUSEPORT` on the listening socket, so several processes (one per core,
@@ -77,6 +82,7 @@ public struct ServerConfiguration: Sendable {
         maxPipelinedRequests: Int = 128,
         shutdownGracePeriod: TimeAmount = .seconds(10),
         shutdownLinger: TimeAmount = .seconds(1),
+        maxConnections: Int = ServerConfiguration.defaultMaxConnections,
         backlog: Int32 = 4096,
         reusePort: Bool = false,
         logger: Logger = Logger(label: "pronto")
@@ -91,6 +97,7 @@ public struct ServerConfiguration: Sendable {
         self.maxPipelinedRequests = maxPipelinedRequests
         self.shutdownGracePeriod = shutdownGracePeriod
         self.shutdownLinger = shutdownLinger
+        self.maxConnections = maxConnections
         self.backlog = backlog
         self.reusePort = reusePort
         self.logger = logger

@@ -17,6 +17,7 @@ struct ConfigurationValidationTests {
         ({ $0.requestHeadTimeout = .seconds(-1) }, "ServerConfiguration.requestHeadTimeout = -1 s is invalid: expected a positive duration"),
         ({ $0.shutdownGracePeriod = .milliseconds(-5) }, "ServerConfiguration.shutdownGracePeriod = -5 ms is invalid: expected 0 or a positive duration"),
         ({ $0.shutdownLinger = .seconds(-1) }, "ServerConfiguration.shutdownLinger = -1 s is invalid: expected 0 or a positive duration"),
+        ({ $0.maxConnections = 0 }, "ServerConfiguration.maxConnections = 0 is invalid: expected at least 1 connection"),
         ({ $0.backlog = 0 }, "ServerConfiguration.backlog = 0 is invalid: expected at least 1 pending connection"),
         ({ $0.target = .tcp(host: "127.0.0.1", port: 65536) },
          #"ServerConfiguration.target = .tcp(host: "127.0.0.1", port: 65536) is invalid: expected a TCP port in 0...65535 (0 picks a free port)"#),
