@@ -3,6 +3,7 @@
 #   1. installs what the tests need when missing (curl and zlib's headers, for ProntoCompression,
 #      from Debian; requests, h11, httplint from PyPI),
 #   2. builds and runs every Swift test (wire format, engine in-process and over sockets),
+#      then each libFuzzer target of Fuzz/ for 12 s (scripts/fuzz.sh --short),
 #   3. runs real clients (curl, Python requests, h11) and httplint against the hello example,
 #      curl, requests and headless Chromium (installed with apt-get when missing) against its
 #      streaming routes, static files and server-sent events page (scripts/streaming-clients.py),
@@ -31,6 +32,9 @@ fi
 echo "==> swift test"
 swift build --build-tests
 swift test --skip-build
+
+echo "==> fuzzing, short: each libFuzzer target of Fuzz/ for 12 s (scripts/fuzz.sh runs them long)"
+scripts/fuzz.sh --short
 
 echo "==> real clients against hello"
 swift build --product hello

@@ -48,6 +48,7 @@ extension Conversation {
             check(machine.input == .stopped(.timeout), "after a request timeout the input is \(machine.input)")
             let streamed = engine.sink == .stream
             engine.sink = .collect
+            engine.bodyOwner = nil
             engine.collectedKeepAlive = nil
             respondAndClose(replacingStreamedRequest: streamed)
         case .closeIdle?:

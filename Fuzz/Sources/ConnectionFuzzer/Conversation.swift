@@ -89,6 +89,7 @@ struct Conversation {
             return
         }
         machine.bodyCompleted()
+        engine.bodyOwner = nil
         check(!machine.isReadingBody && !machine.isBodyPaused, "a completed body is still read: \(machine.input)")
         switch engine.sink {
         case .collect:
@@ -111,14 +112,20 @@ struct Conversation {
         machine.bodyResumed(at: engine.now)
     }
 
-    /// The parser or the chunked decoder refused the bytes (or the body is too large).
+    /// The parser refused a head (or its body is too large), or the chunked decoder refused
+    /// a body: a Content-Length body is never refused once its head is taken.
     mutating func requestRefused() {
-        guard !isOver, machine.isTakingRequests, !machine.isBodyPaused, !engine.awaitingUpgrade else { return }
+        guard !isOver, !machine.isBodyPaused, !engine.awaitingUpgrade else { return }
+        switch machine.input {
+        case .idle, .head, .body(.chunked): break
+        case .body(.contentLength), .stopped: return
+        }
         let streamed = engine.sink == .stream && machine.isReadingBody
         machine.requestRefused()
         check(!machine.isTakingRequests, "a refused request left the input taking requests: \(machine.input)")
         engine.sink = .collect
         engine.collectedKeepAlive = nil
         respondAndClose(replacingStreamedRequest: streamed)
+        engine.bodyOwner = nil
     }
 }

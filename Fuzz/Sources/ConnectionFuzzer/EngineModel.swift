@@ -8,6 +8,8 @@
 struct EngineModel {
     /// A response owed, oldest first (the handler's `pending`).
     struct Owed {
+        /// Which request: the body being received belongs to at most one (`bodyOwner`).
+        var id = 0
         var keepAlive: Bool
         var streamsBody: Bool
         var asksUpgrade: Bool
@@ -17,6 +19,8 @@ struct EngineModel {
         var switches = false
         /// The engine's own answer (a 400 or a 408), not a handler's.
         var isRefusal = false
+        /// Queued behind a streamed request's answer (see `refusalAfterClosingAnswerIsKnown`).
+        var followsAnsweredStream = false
     }
 
     enum BodySink { case collect, stream, discard }
@@ -25,10 +29,18 @@ struct EngineModel {
     /// `Conversation.dispatch`); the fuzzer then checks that case too.
     static let upgradeAfterLastRequestTraps = true
 
+    /// Set to false once the engine no longer answers a streamed request's refused body
+    /// with a 400 queued after that request's own answer (which may say
+    /// `Connection: close`): a known finding of this fuzzer (see `respondAndClose`).
+    static let refusalAfterClosingAnswerIsKnown = true
+
     var owed: [Owed] = []
     /// Output is encoded and not yet written.
     var hasBytes = false
     var sink = BodySink.collect
+    /// The streamed request whose body is arriving.
+    var bodyOwner: Int?
+    var nextID = 0
     /// The head of a request whose body is being collected: dispatched when it is complete.
     var collectedKeepAlive: Bool?
     /// A request asking to upgrade waits for its answer: nothing after it is parsed.

@@ -30,3 +30,13 @@ public func cuts(count: Int, seed: UnsafeRawBufferPointer, pieces: Int = 3) -> [
         return Int(hash % UInt64(count + 1))
     }.sorted()
 }
+
+/// Set `FUZZ_TRACE=1` when replaying one input to see each step a driver takes.
+public let isTracing = getenv("FUZZ_TRACE") != nil
+
+/// Prints a driver's step when tracing.
+public func trace(_ message: @autoclosure () -> String) {
+    guard isTracing else { return }
+    var text = message() + "\n"
+    text.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }  // unbuffered: a check aborts
+}

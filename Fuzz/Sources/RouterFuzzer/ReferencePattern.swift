@@ -1,6 +1,9 @@
 /// A plain reading of the router's documented rules, for comparison: split the path on
 /// raw `/`, compare each segment percent-decoded with a literal, a parameter takes one
-/// non-empty segment, the catch-all takes the rest (possibly empty).
+/// non-empty segment, the catch-all takes the rest (possibly empty). Of the routes that
+/// match, the one with the method and the lowest `precedence` wins; for HEAD, a GET route
+/// stands in where no HEAD route has the same precedence (as Tests/ProntoTests/Routing's
+/// naive router reads the rules).
 struct ReferencePattern {
     enum Segment: Equatable {
         case literal([UInt8])
@@ -16,6 +19,18 @@ struct ReferencePattern {
             if part.first == UInt8(ascii: "{") { return .parameter }
             if part.elementsEqual("*".utf8) { return .catchAll }
             return .literal(Array(part))
+        }
+    }
+
+    /// The kind of each segment, for precedence: at the first segment where two routes
+    /// differ, a literal (0) comes before a parameter (1), a parameter before the catch-all (2).
+    var precedence: [Int] {
+        segments.map { segment in
+            switch segment {
+            case .literal: 0
+            case .parameter: 1
+            case .catchAll: 2
+            }
         }
     }
 

@@ -3,9 +3,10 @@ import Pronto
 
 // The router on fuzz-built route tables and raw paths: adding any pattern text throws or
 // succeeds without crashing; matching any path bytes stays inside them (AddressSanitizer);
-// a route found matches the path by the documented rules (`ReferencePattern`), its
-// parameters are the path's segments; a route for the method that matches is never missed;
-// 404 only when no route of any method matches; 405 and OPTIONS list the path's methods.
+// the route found matches the path by the documented rules and is the most specific one
+// for the method (`ReferencePattern`), its parameters are the path's segments; a route for
+// the method that matches is never missed; 404 only when no route of any method matches;
+// 405 and OPTIONS list the path's methods.
 
 let methods: [(HTTPMethod?, String)] = [(.get, "GET"), (.post, "POST"), (.head, "HEAD"), (.options, "OPTIONS"), (.delete, "DELETE"), (nil, "PURGE")]
 /// Literal segments: plain, percent-worthy, empty (a trailing slash), look-alikes of escapes.
@@ -57,19 +58,22 @@ func pattern(_ input: inout FuzzInput) -> String {
 
 func checkMatch(_ match: RouteMatch<Int>, method: String, path: [UInt8], raw: UnsafeRawBufferPointer, routes: [(method: String, pattern: ReferencePattern)]) {
     let matching = routes.indices.filter { routes[$0].pattern.matches(path) }
-    let withMethod = matching.filter { routes[$0].method == method }
+    // The routes that may answer: the method's own, and for HEAD the GET routes too.
+    let candidates = matching.filter { routes[$0].method == method || (method == "HEAD" && routes[$0].method == "GET") }
+    let best = candidates.map { routes[$0].pattern.precedence }.min { $0.lexicographicallyPrecedes($1) }
     let described = "\(method) \(String(decoding: path, as: UTF8.self).debugDescription)"
     switch match {
-    case .found(let index, let parameters):
-        check(withMethod.contains(index), "\(described) found route \(index), which does not match it (matching: \(withMethod))")
-        checkParameters(parameters, raw: raw)
-    case .headFallback(let index, let parameters):
-        check(method == "HEAD" && withMethod.isEmpty, "\(described): a HEAD fallback with a HEAD route matching")
-        check(matching.contains(index) && routes[index].method == "GET", "\(described) fell back to route \(index), not a matching GET")
+    case .found(let index, let parameters), .headFallback(let index, let parameters):
+        let fallback = if case .headFallback = match { true } else { false }
+        check(candidates.contains(index) && routes[index].method == (fallback ? "GET" : method),
+            "\(described) gave route \(index) (\(routes[index].method)), not a matching one (\(candidates))")
+        check(routes[index].pattern.precedence == best, "\(described) gave route \(index), a more specific one matches (\(candidates))")
+        if fallback {
+            check(!candidates.contains { routes[$0].method == "HEAD" && routes[$0].pattern.precedence == best }, "\(described): a GET fallback beside a HEAD route")
+        }
         checkParameters(parameters, raw: raw)
     case .options(let allowed), .methodNotAllowed(let allowed):
-        check(withMethod.isEmpty && !matching.isEmpty, "\(described): \(match) though routes \(withMethod) match it")
-        check(!(method == "HEAD" && matching.contains { routes[$0].method == "GET" }), "\(described): no fallback to a matching GET")
+        check(candidates.isEmpty && !matching.isEmpty, "\(described): \(match) though routes \(candidates) match it")
         for index in matching {
             check(allowed.contains(routes[index].method), "\(described): Allow \(allowed) lacks \(routes[index].method)")
         }
