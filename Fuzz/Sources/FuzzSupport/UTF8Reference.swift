@@ -7,14 +7,12 @@ public enum UTF8Reference {
 
     /// Whether `bytes` can begin valid UTF-8: some ending of at most 3 bytes makes them
     /// valid (one that fails here is refused at its first bad byte, RFC 6455 §8.1).
+    ///
+    /// Two endings per length suffice: after a lead byte the next byte must lie in 80–BF,
+    /// or in A0–BF (E0), 80–9F (ED), 90–BF (F0), 80–8F (F4), so 80 or A0 fits every lead;
+    /// the bytes after it are 80–BF (RFC 3629 §4).
     public static func isPrefixOfValid(_ bytes: [UInt8]) -> Bool {
-        // Continuation bytes at the edges of every lead byte's allowed range.
-        let endings: [UInt8] = [0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF]
-        var candidates: [[UInt8]] = [[]]
-        for _ in 0..<3 {
-            if candidates.contains(where: { isValid(bytes + $0) }) { return true }
-            candidates = candidates.flatMap { ending in endings.map { ending + [$0] } }
-        }
-        return candidates.contains { isValid(bytes + $0) }
+        let endings: [[UInt8]] = [[], [0x80], [0xA0], [0x80, 0x80], [0xA0, 0x80], [0x80, 0x80, 0x80], [0xA0, 0x80, 0x80]]
+        return endings.contains { isValid(bytes + $0) }
     }
 }
