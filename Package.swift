@@ -32,6 +32,7 @@ let package = Package(
             name: "ProntoCore",
             dependencies: [
                 "ProntoHTTP",
+                "CProntoSystem",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -39,7 +40,8 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
-        // openat2(2) for the static files (no libc wrapper; Swift cannot call syscall(2)).
+        // openat2(2) for the static files (no libc wrapper; Swift cannot call syscall(2)),
+        // malloc_trim(3) for the engine (not in Swift's Glibc module).
         .target(name: "CProntoSystem"),
         // The framework on the engine (App, router, middleware, JSON); re-exports ProntoCore.
         .target(

@@ -25,3 +25,10 @@ int pronto_open_beneath(int dirfd, const char *path, int flags, int no_symlinks)
     return -1;
 }
 #endif
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+int pronto_trim_heap(void) { return malloc_trim(0); }
+#else
+int pronto_trim_heap(void) { return 0; }
+#endif

@@ -3,7 +3,7 @@
 one request on each and reads its answer (so each connection is a served keep-alive
 connection, not a fresh one), measures the server's RSS, closes them all, measures again.
 
-    idle_connections.py --pid PID --port PORT [--count 10000] [--json]
+    idle_connections.py --pid PID --port PORT [--count 10000] [--hold SECONDS] [--rounds N] [--json]
 
 Prints the RSS before, with the connections open, and after they closed, and the cost per
 connection. Exit status 1 when a connection was refused or got no answer."""
@@ -53,6 +53,7 @@ async def main():
     parser.add_argument("--count", type=int, default=10000)
     parser.add_argument("--path", default="/plaintext")
     parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--hold", type=float, default=0, help="seconds to keep them idle before measuring")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -68,11 +69,18 @@ async def main():
         writers = []
         for batch in range(0, args.count, 500):
             writers += await asyncio.gather(*(open_one(args.port, args.path) for _ in range(min(500, args.count - batch))))
+        await asyncio.sleep(args.hold)
         open_rss = await settle(args.pid)
         for writer in writers:
             writer.close()
         await asyncio.gather(*(writer.wait_closed() for writer in writers), return_exceptions=True)
-        closed_rss = await settle(args.pid, seconds=5.0)
+        # The server gives the heap back a moment after many connections closed: wait (at
+        # most 10 s) until the RSS is back near the start.
+        deadline = time.monotonic() + 10
+        closed_rss = rss_kib(args.pid)
+        while closed_rss > start * 1.1 and time.monotonic() < deadline:
+            await asyncio.sleep(0.25)
+            closed_rss = rss_kib(args.pid)
         results.append({
             "round": round_ + 1, "connections": len(writers), "rss_start_kib": start, "rss_open_kib": open_rss,
             "rss_closed_kib": closed_rss, "kib_per_connection": round((open_rss - start) / len(writers), 2),

@@ -77,6 +77,22 @@ extension HTTPConnectionHandler {
         }
     }
 
+    /// A connection waiting for its next request gives its buffers back (the next request
+    /// allocates them again): 10,000 idle keep-alive connections then cost their sockets and
+    /// NIO's channels, not 10,000 output buffers and header arrays. Called when the timer
+    /// fires (at most every few seconds per connection), never per request.
+    func releaseBuffersIfIdle() {
+        guard case .idle = state.input, owedCount == 0, !isBusy, !inReadBatch, input.readableBytes == 0,
+            output.readableBytes == 0, !hasUnflushedWrites, capturedJob == nil else { return }
+        output = emptyBuffer
+        scratch = emptyBuffer
+        body = emptyBuffer
+        bodyHeadBytes = emptyBuffer
+        bodyHead = RequestHead()
+        if pending.capacity > Self.pendingInitialCapacity { pending = CircularBuffer(initialCapacity: Self.pendingInitialCapacity) }
+        parser = RequestParser(limits: parser.limits)
+    }
+
     // MARK: Time
 
     /// (Re)arms the connection's one timer (in uptime nanoseconds, the state machine's clock).
@@ -99,6 +115,7 @@ extension HTTPConnectionHandler {
         case nil:
             break
         case .rearm(let deadline):
+            releaseBuffersIfIdle()
             armTimer(at: deadline)
         case .requestTimeout:
             let streamed = bodySink.isStream

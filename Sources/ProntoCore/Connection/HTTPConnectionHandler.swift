@@ -63,6 +63,10 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         var requestHead: ByteBuffer? = nil
     }
 
+    /// Room for responses owed before the ring grows (once per connection, when it
+    /// pipelines deeper): small, so that an idle connection stays small.
+    static let pendingInitialCapacity = 4
+
     /// Output buffered in one batch before it is written early (see `takeRequests`).
     static let outputHighWaterMark = 256 * 1024
 
@@ -107,7 +111,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     @exclusivity(unchecked) var upgradeToPerform: ProtocolUpgrade?
 
     // Responses not yet encoded, oldest first; `headSequence` numbers the first.
-    @exclusivity(unchecked) var pending = CircularBuffer<Pending>(initialCapacity: 16)
+    @exclusivity(unchecked) var pending = CircularBuffer<Pending>(initialCapacity: HTTPConnectionHandler.pendingInitialCapacity)
     @exclusivity(unchecked) var headSequence: UInt64 = 0
     /// Runs this connection's async handlers (created at the first one).
     @exclusivity(unchecked) var asyncWorker: AsyncHandlerWorkers?
@@ -157,7 +161,9 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         self.input = emptyBuffer
         self.bodyHeadBytes = emptyBuffer
         self.body = emptyBuffer
-        self.output = allocator.buffer(capacity: 4096)
+        // Allocated by the first response (and again after an idle spell, see
+        // `releaseBuffersIfIdle`): a connection that sends nothing costs no output buffer.
+        self.output = emptyBuffer
         self.scratch = allocator.buffer(capacity: 0)
     }
 

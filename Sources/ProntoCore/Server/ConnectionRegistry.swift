@@ -1,3 +1,4 @@
+import CProntoSystem
 import NIOConcurrencyHelpers
 import NIOCore
 
@@ -9,7 +10,15 @@ final class ConnectionRegistry: Sendable {
         var channels: [ObjectIdentifier: any Channel] = [:]
         var quiescing = false
         var waiters: [CheckedContinuation<Void, Never>] = []
+        /// The most connections open since the heap was last trimmed.
+        var peak = 0
+        var trimScheduled = false
     }
+
+    /// After this many connections closed (and at least half of the peak), the heap's free
+    /// pages go back to the system: glibc keeps what 10,000 closed connections freed, and
+    /// the resident size would stay at its peak.
+    static let trimThreshold = 1024
 
     private let state = NIOLockedValueBox(State())
 
@@ -18,6 +27,7 @@ final class ConnectionRegistry: Sendable {
     func add(_ channel: any Channel) {
         let quiescing = state.withLockedValue { state in
             state.channels[ObjectIdentifier(channel)] = channel
+            state.peak = max(state.peak, state.channels.count)
             return state.quiescing
         }
         // Removed when the channel closes, whoever owns the connection by then (HTTP, or
@@ -28,13 +38,31 @@ final class ConnectionRegistry: Sendable {
     }
 
     func remove(_ channel: any Channel) {
-        let waiters: [CheckedContinuation<Void, Never>] = state.withLockedValue { state in
+        let (waiters, trims): ([CheckedContinuation<Void, Never>], Bool) = state.withLockedValue { state in
             state.channels[ObjectIdentifier(channel)] = nil
-            guard state.channels.isEmpty else { return [] }
+            let closed = state.peak - state.channels.count
+            let trims = !state.trimScheduled && closed >= Self.trimThreshold && closed >= state.peak / 2
+            if trims { state.trimScheduled = true }
+            guard state.channels.isEmpty else { return ([], trims) }
             defer { state.waiters = [] }
-            return state.waiters
+            return (state.waiters, trims)
         }
         for waiter in waiters { waiter.resume() }
+        if trims { scheduleTrim(on: channel.eventLoop) }
+    }
+
+    /// Trims the heap a moment later, off the event loops: the closing connections' memory
+    /// is freed once NIO has run their close callbacks, and a trim walks the whole heap.
+    private func scheduleTrim(on loop: any EventLoop) {
+        loop.scheduleTask(in: .seconds(1)) {
+            Task.detached(priority: .background) {
+                _ = pronto_trim_heap()
+                self.state.withLockedValue { state in
+                    state.trimScheduled = false
+                    state.peak = state.channels.count
+                }
+            }
+        }
     }
 
     func quiesceAll() {

@@ -153,6 +153,10 @@ public final class Server: Sendable {
             // Accept many connections per wake-up: a burst of clients is taken in one go.
             .serverChannelOption(.maxMessagesPerRead, value: 256)
             .childChannelOption(.maxMessagesPerRead, value: 16)
+            // NIO keeps each connection's last receive buffer for the next read: start it at
+            // 512 bytes (a request or two) instead of 2 KiB, so an idle connection stays
+            // small; it doubles at once for a client that sends more (pipelining).
+            .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 65536))
             .childChannelInitializer { [loops] channel in
                 channel.eventLoop.makeCompletedFuture {
                     guard let resources = loops[ObjectIdentifier(channel.eventLoop)] else {
