@@ -7,6 +7,7 @@
 #   scripts/fuzz.sh --runs 50000000        # executions per target
 #   scripts/fuzz.sh --time 600             # seconds per target
 #   scripts/fuzz.sh RouterFuzzer JSONFuzzer   # only these targets
+#   scripts/fuzz.sh --no-build …           # run the targets built last time
 #
 # Inputs found are kept in Fuzz/.build/corpus/<target> (a later run goes on from them);
 # the committed seeds are never written. A crash, a failed check, a leak or an input
@@ -21,13 +22,15 @@ cd "$(dirname "$0")/.."
 TARGETS_ALL=(RequestParserFuzzer ChunkedDecoderFuzzer ConnectionFuzzer RouterFuzzer JSONFuzzer
     WebSocketFrameFuzzer UTF8Fuzzer URLEncodedFormFuzzer MultipartFuzzer)
 limit=(-runs=10000000)
+build=1
 targets=()
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --short) limit=(-max_total_time=12) ;;
         --runs) limit=(-runs="$2"); shift ;;
         --time) limit=(-max_total_time="$2"); shift ;;
-        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+        --no-build) build=0 ;;
+        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
         -*) echo "unknown option $1" >&2; exit 2 ;;
         *) targets+=("$1") ;;
     esac
@@ -43,9 +46,11 @@ mkdir -p "$BUILD/logs" "$BUILD/artifacts" "$BUILD/corpus"
 LLD="$(dirname "$(readlink -f "$(command -v swiftc)")")/ld.lld"
 printf '{ "schemaVersion": "1.0", "linker": { "path": "%s" } }\n' "$LLD" > "$BUILD/lld-toolset.json"
 
-echo "==> building the fuzz targets (release, -sanitize=fuzzer,address)"
-swift build --package-path "$FUZZ" -c release --toolset "$BUILD/lld-toolset.json" \
-    -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing
+if [[ $build -eq 1 ]]; then
+    echo "==> building the fuzz targets (release, -sanitize=fuzzer,address)"
+    swift build --package-path "$FUZZ" -c release --toolset "$BUILD/lld-toolset.json" \
+        -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing
+fi
 BIN="$(swift build --package-path "$FUZZ" -c release --show-bin-path)"
 
 # AddressSanitizer reports crashes itself: Swift's backtracer would race it for the process.
