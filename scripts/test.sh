@@ -9,6 +9,8 @@
 #      streaming routes, static files and server-sent events page (scripts/streaming-clients.py),
 #      WebSocket conformance cases after Autobahn's sections 1-7, 9 and 12 with raw frames and
 #      the `websockets` client (scripts/websocket-conformance.py),
+#      the hostile-client suite's short form against the release build (scripts/hostile.py:
+#      slowhttptest, wrk, 2,000 idle connections, SIGTERM under load, EMFILE, smuggling shapes),
 #      and counts heap allocations per request in the release build (scripts/alloc-check.py),
 #   4. tests the World example against SQLite and against a throwaway PostgreSQL (installed
 #      with apt-get when missing, started on port 15433, stopped at exit), then starts it
@@ -49,6 +51,14 @@ python3 scripts/streaming-clients.py "$(swift build --show-bin-path)/hello" --br
 
 echo "==> WebSocket conformance (Autobahn's cases, raw frames and the websockets client)"
 python3 scripts/websocket-conformance.py "$(swift build --show-bin-path)/hello"
+
+echo "==> hostile clients: slowloris, slow body and read, idle connections, SIGTERM under load, EMFILE, floods, smuggling"
+if ! command -v wrk >/dev/null || ! command -v slowhttptest >/dev/null; then
+    echo "==> installing wrk and slowhttptest"
+    apt-get update -qq && apt-get install -y -qq wrk slowhttptest
+fi
+swift build -c release --product hello
+python3 scripts/hostile.py "$(swift build -c release --show-bin-path)/hello" --short
 
 echo "==> allocation regression check (release hello, LD_PRELOAD malloc counter)"
 if ! command -v gcc >/dev/null; then

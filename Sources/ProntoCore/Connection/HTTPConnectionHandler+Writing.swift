@@ -1,5 +1,13 @@
 import NIOCore
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Writing the output, closing, and the connection's timer.
 extension HTTPConnectionHandler {
     /// Writes what is encoded (one write for the batch); closes after the last response.
@@ -128,7 +136,12 @@ extension HTTPConnectionHandler {
             flush()
         case .closeSlowReader:
             logger.debug("write timeout: the client does not read", metadata: ["remote": "\(connectionInfo?.remoteAddress?.description ?? "?")"])
-            context.close(promise: nil)
+            // Reset, not close: a plain close leaves our unsent output in the kernel, which
+            // goes on trickling it to the client that does not read (the socket outlives us).
+            guard let socket = context.channel as? any SocketOptionProvider else { return context.close(promise: nil) }
+            socket.setSoLinger(linger(l_onoff: 1, l_linger: 0)).assumeIsolated().whenComplete { _ in
+                self.context?.close(promise: nil)
+            }
         case .closeIdle:
             logger.debug("idle timeout", metadata: ["remote": "\(connectionInfo?.remoteAddress?.description ?? "?")"])
             context.close(promise: nil)

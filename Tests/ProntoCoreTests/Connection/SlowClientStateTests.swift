@@ -126,3 +126,32 @@ struct SlowClientStateTests {
         #expect(r3 == .closeSlowReader)
     }
 }
+
+extension SlowClientStateTests {
+    @Test("10 bytes a second with a 2 s pause limit: the timer chain reaches the rate deadline, 10.01 s after the head")
+    func timerChain() {
+        var timeouts = Self.timeouts
+        timeouts.requestHead = 2 * Self.second
+        var m = ConnectionStateMachine(now: 0, timeouts: timeouts)
+        m.opened(at: 0)
+        m.bytesArrived(60, at: 0)
+        m.headCompleted(body: .contentLength(remaining: 100_000))
+        var timer = m.bodyDeadline
+        var nextByte = Self.second
+        var result: (UInt64, ConnectionStateMachine.TimerAction)?
+        while result == nil, timer < 30 * Self.second {
+            if nextByte <= timer {
+                m.bytesArrived(10, at: nextByte)
+                nextByte += Self.second
+                continue
+            }
+            switch m.timerFired(at: timer, owed: 0) {
+            case .rearm(let at)?: timer = at
+            case let action?: result = (timer, action)
+            case nil: timer = .max
+            }
+        }
+        #expect(result?.1 == .requestTimeout)
+        #expect(result.map { $0.0 } == 10 * Self.second + 100 * Self.second / 1024, "\(result.map { Double($0.0) / 1e9 } ?? -1)")
+    }
+}

@@ -84,3 +84,22 @@ struct SlowClientTests {
         }
     }
 }
+
+extension SlowClientTests {
+    @Test("the default rate (1 KiB/s after 10 s) closes a 10 B/s body just after 10 s, though each pause is shorter than the head timeout")
+    func defaultRate() async throws {
+        var configuration = quietConfiguration()
+        configuration.requestHeadTimeout = .seconds(2)
+        try await withTestServer(.inProcess, configuration: configuration, handler: testHandler()) { server in
+            let connection = try await server.connect()
+            try await connection.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\n\r\n")
+            var elapsed = 0
+            while !(await connection.isClosedByServer), elapsed < 150 {
+                if elapsed % 10 == 0 { try await connection.send(String(repeating: "x", count: 10)) }
+                await connection.advanceTime(by: .milliseconds(100))
+                elapsed += 1
+            }
+            #expect(elapsed == 102, "closed at \(elapsed * 100) ms")
+        }
+    }
+}
