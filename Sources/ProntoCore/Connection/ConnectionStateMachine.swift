@@ -237,6 +237,16 @@ struct ConnectionStateMachine {
         }
     }
 
+    /// Whether the connection may switch protocols now: its request did not ask to be the
+    /// last, and the server is not shutting down (a new protocol would outlive the drain).
+    var canUpgrade: Bool {
+        guard !isQuiescing else { return false }
+        switch input {
+        case .idle, .head: return true
+        case .body, .stopped: return false
+        }
+    }
+
     /// A `101 Switching Protocols` is encoded: no request is taken any more, the bytes after
     /// it belong to the new protocol.
     mutating func upgraded() {

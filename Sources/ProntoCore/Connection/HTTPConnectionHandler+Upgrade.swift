@@ -9,6 +9,15 @@ extension HTTPConnectionHandler {
         guard slot.asksUpgrade, response.status.code == 101, !slot.http1_0 else {
             return encodeInternalError(InvalidUpgrade(status: response.status.code, requested: slot.asksUpgrade), slot, requestHead)
         }
+        // The request also said `Connection: close`, or the server is shutting down: the
+        // connection ends after this answer, so it cannot switch (found by the connection
+        // fuzzer: switching from a stopped input trapped).
+        guard state.canUpgrade else {
+            let refusal = state.isQuiescing
+                ? Response(status: .serviceUnavailable, contentType: "text/plain; charset=utf-8", body: .string("server shutting down: no protocol upgrade\n"))
+                : Response(status: .badRequest, contentType: "text/plain; charset=utf-8", body: .string("Connection: close and a protocol upgrade contradict each other\n"))
+            return encode(refusal, Pending(response: nil, isHead: slot.isHead, keepAlive: false, http1_0: slot.http1_0), requestHead)
+        }
         do {
             // No framing and no Connection header of the engine's: the handler's own
             // `Connection: Upgrade` and `Upgrade` headers go out as given.

@@ -40,6 +40,33 @@ struct ProtocolUpgradeTests {
 
     static let upgradeRequest = "Connection: Upgrade\r\nUpgrade: shout\r\n\r\n"
 
+    @Test("an upgrade request that also says Connection: close gets 400 and the connection closes (it used to trap)", arguments: bothModes, ["/shout", "/shout-later"])
+    func upgradeWithClose(mode: TestMode, path: String) async throws {
+        try await withTestServer(mode, configuration: quietConfiguration(), handler: Self.handler) { server in
+            let connection = try await server.connect()
+            try await connection.send("GET \(path) HTTP/1.1\r\nHost: t\r\nConnection: close, Upgrade\r\nUpgrade: shout\r\n\r\n")
+            let response = try await connection.readResponse()
+            #expect(response.status == 400)
+            #expect(response.header("connection") == "close")
+            _ = try await connection.waitForClose()
+            let next = try await server.connect()
+            #expect(try await next.get("/still-serving").status == 200)
+        }
+    }
+
+    @Test("an upgrade asked for while the server shuts down gets 503: a new protocol would outlive the drain", arguments: ["/shout", "/shout-later"])
+    func upgradeWhileShuttingDown(path: String) async throws {
+        try await withTestServer(.inProcess, configuration: quietConfiguration(), handler: Self.handler) { server in
+            let connection = try await server.connect()
+            await connection.beginShutdown()
+            try await connection.send("GET \(path) HTTP/1.1\r\nHost: t\r\n" + Self.upgradeRequest)
+            let response = try await connection.readResponse()
+            #expect(response.status == 503)
+            #expect(response.header("connection") == "close")
+            _ = try await connection.waitForClose()
+        }
+    }
+
     @Test("a 101 hands the connection over; bytes sent after the request, even a pipelined request, go to the new protocol", arguments: bothModes, ["/shout", "/shout-later"])
     func handOver(mode: TestMode, path: String) async throws {
         try await withTestServer(mode, configuration: quietConfiguration(), handler: Self.handler) { server in
