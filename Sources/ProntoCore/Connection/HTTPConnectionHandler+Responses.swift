@@ -166,8 +166,10 @@ extension HTTPConnectionHandler {
     /// passed to the encoder borrowed (no copies, so no retain/release per field).
     func encode(_ response: Response, _ slot: Pending, _ requestHead: ByteBuffer?) {
         // The response to a request whose body is still arriving: the rest of the body is
-        // not wanted any more.
-        let abandonsBody = slot.streamsBody && state.isReadingBody && !bodySink.isCollect && abandonBody()
+        // not wanted any more. The body arriving is the last request's: with a later request
+        // still owed (`pending` not empty), this is an earlier one, whose body is complete
+        // (found by the connection fuzzer: it abandoned the later request's body).
+        let abandonsBody = slot.streamsBody && pending.isEmpty && state.isReadingBody && !bodySink.isCollect && abandonBody()
         // An upgrade request answered without switching: HTTP goes on after it.
         if slot.asksUpgrade { awaitingUpgrade = false }
         // Checked without binding a payload first: binding would copy the body (a retain)

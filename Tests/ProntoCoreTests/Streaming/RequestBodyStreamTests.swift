@@ -51,6 +51,23 @@ struct RequestBodyStreamTests {
         }
     }
 
+    @Test("answering an earlier streamed request leaves the body of the next one, arriving, alone", arguments: bothModes)
+    func earlierAnswerKeepsLaterBody(mode: TestMode) async throws {
+        let gate = Gate()
+        let received = Counter()
+        try await withTestServer(mode, configuration: quietConfiguration(), handler: Self.handler(gate: gate, received: received)) { server in
+            let connection = try await server.connect()
+            // The first request's body is whole; the second's arrives in two parts.
+            try await connection.send("POST /stream HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\n\r\nabcd"
+                + "POST /stream HTTP/1.1\r\nHost: t\r\nContent-Length: 8\r\n\r\n1234")
+            try await received.wait(until: 2)  // both handlers hold their first part
+            gate.open()
+            #expect(try await connection.readResponse().bodyString == "streamed 4\n")
+            try await connection.send("5678")
+            #expect(try await connection.readResponse().bodyString == "streamed 8\n")
+        }
+    }
+
     @Test("a chunked body streams de-chunked", arguments: bothModes)
     func chunked(mode: TestMode) async throws {
         try await withTestServer(mode, configuration: quietConfiguration(), handler: Self.handler()) { server in
