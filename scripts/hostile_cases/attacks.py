@@ -97,9 +97,9 @@ def time_until_closed(sock, step, trickle, limit):
     return None, answer
 
 
-def attack_case(name, mode, path, extra, probe, deadline, options):
+def attack_case(name, mode, path, extra, probe, deadline, options, slack=1.5):
     """A slowhttptest attack, normal traffic measured before and during it, and one probe
-    connection of the same kind timed to its close."""
+    connection of the same kind timed to its close, allowed `slack` seconds past its deadline."""
     def run(binary, Hello, wrk, size):
         with Hello(binary, *options(size)) as server:
             baseline, _, _, _ = wrk(server.url(), size.wrk_seconds)
@@ -124,13 +124,13 @@ def attack_case(name, mode, path, extra, probe, deadline, options):
         # With two cores the attack tool shares the load generator's core: when the server's
         # core was not saturated, a lower rate is the client side's, not the server's.
         kept_up = share >= size.min_rate_share or busy < 0.9
-        passed = closed_in is not None and closed_in <= deadline(size) + 1.5 and kept_up and expected_answer
-        probe_text = f"probe closed after {closed_in:.1f} s" if closed_in is not None else f"probe NOT closed within {deadline(size) + 1.5:.0f} s"
+        passed = closed_in is not None and closed_in <= deadline(size) + slack and kept_up and expected_answer
+        probe_text = f"probe closed after {closed_in:.1f} s" if closed_in is not None else f"probe NOT closed within {deadline(size) + slack:.0f} s"
         figures = (f"normal traffic {during:,.0f} req/s during vs {baseline:,.0f} before ({share:.2f}), "
                    f"server core {busy:.0%} busy; {probe_text}")
         figures += f" ({answer[:12].decode(errors='replace').strip() or 'no answer'}); server sockets at most {sampler.most}"
         criterion = (f"rate ≥ {size.min_rate_share} of before (or the server's core not saturated); "
-                     f"a slow connection closed within {deadline(size)} s + 1.5")
+                     f"a slow connection closed within {deadline(size)} s + {slack}")
         return passed, criterion, figures
     return name, run
 
@@ -181,7 +181,10 @@ def slow_cases():
                     lambda s: 10, lambda s: ("--request-timeout", str(s.head_timeout))),
         attack_case("slow read (slowhttptest -X)", "-X", "/stream?bytes=50000000",
                     lambda s: ("-k", "3", "-n", "1", "-w", "1", "-y", "16", "-z", "5"), slow_read_probe,
-                    lambda s: s.write_timeout, lambda s: ("--write-timeout", str(s.write_timeout))),
+                    lambda s: s.write_timeout, lambda s: ("--write-timeout", str(s.write_timeout)),
+                    # The write timeout counts from when the output blocks: after the server has
+                    # filled the socket's buffers and NIO's, which takes up to 2 s under attack.
+                    slack=3.0),
     ]
 
 
