@@ -33,7 +33,9 @@ public struct ChunkedBodyDecoder: Sendable {
     private var significantSizeDigits = 0
     private var extensionBytes = 0
     private var trailerBytes = 0
-    /// Decoded body bytes so far.
+    /// Body bytes announced so far: the sizes of the chunks begun, the current one's whole
+    /// size included (what ``HTTPLimits/maxBodySize`` is checked against, before the data
+    /// arrives); equal to the bytes decoded once the body has ended.
     public private(set) var bodyLength = 0
 
     public init(limits: HTTPLimits = .default) {
