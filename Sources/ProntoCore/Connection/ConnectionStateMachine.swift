@@ -27,10 +27,8 @@ struct ConnectionStateMachine {
     private var stopsAfterBody = false
     /// When bytes last arrived, or the connection opened.
     private(set) var lastActivity: UInt64
-    /// When the body being received began (or resumed after a pause), and the bytes that
-    /// arrived since: its average rate is checked against ``Timeouts/bodyBytesPerSecond``.
-    private var bodyStartedAt: UInt64 = 0
-    private var bodyBytes: UInt64 = 0
+    /// The body being received: its average rate since it began (or resumed after a pause).
+    private var bodyRate: BodyRateMeter
     /// Since when the output cannot be written (the client does not read); nil when it can.
     private(set) var outputBlockedSince: UInt64?
     /// When the connection opened: until its first request head is complete, it may wait
@@ -44,24 +42,8 @@ struct ConnectionStateMachine {
         self.lastActivity = now
         self.openedAt = now
         self.timeouts = timeouts
+        self.bodyRate = BodyRateMeter(bytesPerSecond: timeouts.bodyBytesPerSecond, grace: timeouts.bodyRateGrace)
     }
-
-    /// Whether requests are still taken from the input.
-    var isTakingRequests: Bool {
-        if case .stopped = input { return false }
-        return true
-    }
-
-    var isReadingBody: Bool {
-        if case .body = input { return true }
-        return false
-    }
-
-    /// Whether output may still be written.
-    var isWritable: Bool { output == .open || output == .closeWhenFlushed }
-
-    /// The first instant the timer must fire at, for a connection that just opened.
-    var firstDeadline: UInt64 { lastActivity + min(timeouts.idle, timeouts.requestHead) }
 
     private func illegal(_ event: String) -> Never {
         preconditionFailure("ConnectionStateMachine: \(event) is illegal in input state \(input), output state \(output)")
@@ -72,7 +54,7 @@ struct ConnectionStateMachine {
     /// `count` bytes arrived from the client.
     mutating func bytesArrived(_ count: Int, at now: UInt64) {
         lastActivity = now
-        if case .body = input { bodyBytes &+= UInt64(count) }
+        if case .body = input { bodyRate.received(count) }
     }
 
     /// The connection is open (it counts from now, not from when it was made).
@@ -101,7 +83,7 @@ struct ConnectionStateMachine {
         case .idle, .head:
             hasCompletedHead = true
             input = body.map(Input.body) ?? .idle
-            if body != nil { startBodyRate(at: lastActivity) }
+            if body != nil { bodyRate.start(at: lastActivity) }
         case .body, .stopped:
             illegal("headCompleted")
         }
@@ -133,29 +115,14 @@ struct ConnectionStateMachine {
         isBodyPaused = false
         lastActivity = now
         // The client was held back by us: its average rate counts afresh.
-        startBodyRate(at: now)
-    }
-
-    private mutating func startBodyRate(at now: UInt64) {
-        bodyStartedAt = now
-        bodyBytes = 0
+        bodyRate.start(at: now)
     }
 
     /// When the body being received is late if nothing more arrives (the longest pause, or
     /// the minimum average rate); `.max` when no body is arriving from the client.
     var bodyDeadline: UInt64 {
         guard case .body = input, !isBodyPaused else { return .max }
-        return min(lastActivity &+ timeouts.requestHead, bodyRateDeadline)
-    }
-
-    /// When the body being received falls below the minimum average rate if nothing more
-    /// arrives; `.max` without a minimum.
-    private var bodyRateDeadline: UInt64 {
-        let rate = timeouts.bodyBytesPerSecond
-        guard rate > 0 else { return .max }
-        // bodyBytes / rate seconds, in nanoseconds, without overflowing for any body size.
-        let allowed = (bodyBytes / rate) &* 1_000_000_000 &+ (bodyBytes % rate) &* 1_000_000_000 / rate
-        return bodyStartedAt &+ timeouts.bodyRateGrace &+ allowed
+        return min(lastActivity &+ timeouts.requestHead, bodyRate.deadline)
     }
 
     /// The response to the request whose body is arriving was sent, and too much of the
@@ -237,16 +204,6 @@ struct ConnectionStateMachine {
         }
     }
 
-    /// Whether the connection may switch protocols now: its request did not ask to be the
-    /// last, and the server is not shutting down (a new protocol would outlive the drain).
-    var canUpgrade: Bool {
-        guard !isQuiescing else { return false }
-        switch input {
-        case .idle, .head: return true
-        case .body, .stopped: return false
-        }
-    }
-
     /// A `101 Switching Protocols` is encoded: no request is taken any more, the bytes after
     /// it belong to the new protocol.
     mutating func upgraded() {
@@ -273,12 +230,6 @@ struct ConnectionStateMachine {
     mutating func outputUnblocked(at now: UInt64) {
         outputBlockedSince = nil
         lastActivity = max(lastActivity, now)
-    }
-
-    /// When a blocked output closes the connection; `.max` when it is not blocked.
-    var writeDeadline: UInt64 {
-        guard let since = outputBlockedSince, timeouts.write > 0 else { return .max }
-        return since &+ timeouts.write
     }
 
     // MARK: Shutdown
