@@ -140,8 +140,11 @@ extension HTTPConnectionHandler {
     /// is one whose body streams (`replacingStreamedRequest`), dispatched already, this is
     /// its answer: its handler's response, when it comes, is dropped.
     func respondAndClose(_ response: Response, replacingStreamedRequest: Bool = false) {
-        if replacingStreamedRequest, let last = pending.indices.last, pending[last].streamsBody, pending[last].response == nil {
-            pending[last].response = response
+        if replacingStreamedRequest, let last = pending.indices.last, pending[last].streamsBody {
+            // Answered already (its handler did not wait for the body): that answer stands and
+            // is the last. A second one would be read as the answer to a request never sent
+            // (found by the connection fuzzer).
+            if pending[last].response == nil { pending[last].response = response }
             pending[last].keepAlive = false
             drainReady()
         } else {
