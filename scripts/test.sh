@@ -11,6 +11,7 @@
 #      the `websockets` client (scripts/websocket-conformance.py),
 #      the hostile-client suite's short form against the release build (scripts/hostile.py:
 #      slowhttptest, wrk, 2,000 idle connections, SIGTERM under load, EMFILE, smuggling shapes),
+#      the supervisor with real processes and signals under wrk (scripts/supervisor.py),
 #      and counts heap allocations per request in the release build (scripts/alloc-check.py),
 #   4. tests the World example against SQLite and against a throwaway PostgreSQL (installed
 #      with apt-get when missing, started on port 15433, stopped at exit), then starts it
@@ -59,6 +60,9 @@ if ! command -v wrk >/dev/null || ! command -v slowhttptest >/dev/null; then
 fi
 swift build -c release --product hello
 python3 scripts/hostile.py "$(swift build -c release --show-bin-path)/hello" --short
+
+echo "==> supervisor: hello --workers against kill -9, SIGHUP, SIGUSR2 (binary upgrade), SIGTERM, failing starts, LISTEN_FDS"
+python3 scripts/supervisor.py "$(swift build -c release --show-bin-path)/hello"
 
 echo "==> allocation regression check (release hello, LD_PRELOAD malloc counter)"
 if ! command -v gcc >/dev/null; then

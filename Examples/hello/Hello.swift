@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Logging
 import Pronto
 import ProntoCompression
@@ -19,6 +20,12 @@ struct Greeting: Codable, Sendable, ResponseEncodable {
     let message: String
 }
 
+/// A mistake in hello's own settings, said plainly.
+struct HelloError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
 /// The hello example's routes: the TechEmpower plaintext and json tests, Roll's
 /// `/hello/{name}`, an echo, and streaming (`/sse`, `/stream`, `/upload`).
 enum HelloApp {
@@ -35,6 +42,14 @@ enum HelloApp {
         // deflate when the client accepts it (the default settings cannot throw).
         let compressed = app.group("", middleware: [try! CompressionMiddleware()])
         compressed.static("/static", directory: publicDirectory)
+        // Checked when the server starts (in each worker, under a supervisor): a mistyped
+        // --public is an error at start, not a 404 for every file.
+        app.onStartup { _ in
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: publicDirectory, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw HelloError("--public \(publicDirectory) is not a folder: give the folder to serve under /static")
+            }
+        }
         app.get("/plaintext") { _ in
             Response(contentType: "text/plain", body: .string("Hello, World!"))
         }
@@ -93,7 +108,12 @@ struct Hello: AsyncParsableCommand {
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "TCP port (0 picks a free one).") var port = 8080
     @Option(help: "Listen on this UNIX domain socket path instead of TCP.") var unixSocket: String?
-    @Option(help: "Event-loop threads (default: one per core).") var threads: Int?
+    @Option(help: "Event-loop threads (default: one per core; with --workers, one per worker).") var threads: Int?
+    @Option(help: "Worker processes under a supervisor that restarts them (SIGHUP replaces them, SIGUSR2 upgrades the binary); 0: serve in this process.")
+    var workers = 0
+    @Option(help: "UNIX socket where the supervisor answers --status.") var controlSocket: String?
+    @Option(help: "Print the status of the supervisor whose control socket is at this path, and exit.")
+    var status: String?
     @Option(help: "Longest request line, bytes.") var maxRequestLine = HTTPLimits.default.maxRequestLineLength
     @Option(help: "Largest header section, bytes.") var maxHeaderSize = HTTPLimits.default.maxHeaderSectionSize
     @Option(help: "Most header fields.") var maxHeaders = HTTPLimits.default.maxHeaderCount
@@ -114,6 +134,7 @@ struct Hello: AsyncParsableCommand {
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
         guard threads.map({ $0 > 0 }) ?? true else { throw ValidationError("--threads must be at least 1") }
+        guard (0...1024).contains(workers) else { throw ValidationError("--workers must be 0...1024") }
         guard maxRequestLine > 0, maxHeaderSize > 0, maxHeaders > 0, maxBody >= 0 else {
             throw ValidationError("limits must be positive")
         }
@@ -126,6 +147,9 @@ struct Hello: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if let status {
+            return print(try Supervisor.status(controlSocket: status), terminator: "")
+        }
         var logger = Logger(label: "hello")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         var configuration = ServerConfiguration(
@@ -138,7 +162,13 @@ struct Hello: AsyncParsableCommand {
             requestHeadTimeout: .nanoseconds(Int64(requestTimeout * 1e9)),
             logger: logger
         )
-        if let threads { configuration.eventLoopThreads = threads }
+        configuration.workers = workers
+        configuration.controlSocketPath = controlSocket
+        if let threads {
+            configuration.eventLoopThreads = threads
+        } else if workers > 0 {
+            configuration.eventLoopThreads = 1
+        }
         if let maxConnections { configuration.maxConnections = maxConnections }
         configuration.minimumRequestBodyRate = minBodyRate == 0 ? nil : MinimumDataRate(bytesPerSecond: minBodyRate, gracePeriod: .seconds(10))
         configuration.writeTimeout = .nanoseconds(Int64(writeTimeout * 1e9))

@@ -32,3 +32,26 @@ int pronto_trim_heap(void) { return malloc_trim(0); }
 #else
 int pronto_trim_heap(void) { return 0; }
 #endif
+
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+static volatile int pronto_signal_pipe = -1;
+
+static void pronto_signal_handler(int signal) {
+    int saved = errno;
+    unsigned char byte = (unsigned char)signal;
+    if (pronto_signal_pipe >= 0) { (void)!write(pronto_signal_pipe, &byte, 1); }
+    errno = saved;
+}
+
+int pronto_signal_to_pipe(int signal, int pipe_fd) {
+    pronto_signal_pipe = pipe_fd;
+    struct sigaction action;
+    memset(&action, 0, sizeof(action));
+    action.sa_handler = pronto_signal_handler;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART | (signal == SIGCHLD ? SA_NOCLDSTOP : 0);
+    return sigaction(signal, &action, NULL);
+}

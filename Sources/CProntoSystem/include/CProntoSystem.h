@@ -14,4 +14,11 @@ int pronto_open_beneath(int dirfd, const char *path, int flags, int no_symlinks)
 /// always 0 where the call does not exist).
 int pronto_trim_heap(void);
 
+/// Routes `signal` to a self-pipe: its handler writes the signal's number as one byte to
+/// `pipe_fd` (non-blocking; a full pipe drops the byte, the reader is behind anyway).
+/// The supervisor's poll loop reads the pipe, so every signal is handled in the loop and no
+/// Swift code runs in a signal handler (where nothing but write(2) would be safe).
+/// Returns 0, or -1 with errno set.
+int pronto_signal_to_pipe(int signal, int pipe_fd);
+
 #endif

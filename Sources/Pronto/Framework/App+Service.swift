@@ -14,9 +14,14 @@ extension App: Service {
     /// Starts, serves until ``shutdown()``, a graceful shutdown of the service group, or
     /// SIGINT/SIGTERM when ``handlesSignals``; then finishes in-flight requests, runs the
     /// shutdown hooks and returns.
+    ///
+    /// With ``ServerConfiguration/workers`` set, this process supervises that many worker
+    /// processes instead (see ``Supervisor``); the startup and shutdown hooks run in each
+    /// worker, not in the supervisor.
     public func run() async throws {
+        if try await Supervisor.runIfConfigured(configuration) { return }
         let server = try await start()
-        try await withGracefulShutdownHandler {
+        await withGracefulShutdownHandler {
             await server.waitUntilStopped(stoppingOnSignals: handlesSignals)
         } onGracefulShutdown: {
             Task.detached { await server.shutdown() }

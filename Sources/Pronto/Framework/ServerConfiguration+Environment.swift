@@ -39,7 +39,18 @@ extension ServerConfiguration {
         } else {
             configuration.target = .tcp(host: host, port: port)
         }
+        if let workers = try integer("PRONTO_WORKERS", 0...1024) {
+            configuration.workers = workers
+            // One loop per worker unless told otherwise: the workers are the parallelism.
+            if workers > 0 { configuration.eventLoopThreads = 1 }
+        }
         if let threads = try integer("PRONTO_THREADS", 1...1024) { configuration.eventLoopThreads = threads }
+        if let path = environment["PRONTO_CONTROL_SOCKET"], !path.isEmpty {
+            if let problem = ServerConfiguration.unixSocketPathProblem(path) {
+                throw ConfigurationError(variable: "PRONTO_CONTROL_SOCKET", value: path, expected: problem)
+            }
+            configuration.controlSocketPath = path
+        }
         if let value = try integer("PRONTO_REUSE_PORT", 0...1) { configuration.reusePort = value == 1 }
         var limits = configuration.limits
         if let value = try integer("PRONTO_MAX_REQUEST_LINE", 1...(1 << 20)) { limits.maxRequestLineLength = value }

@@ -16,6 +16,7 @@ extension HTTPConnectionHandler {
         _ request: consuming Request, keepAlive requestKeepAlive: Bool, isHead: Bool, http1_0: Bool, streamsBody: Bool, asksUpgrade: Bool = false
     ) {
         let keepAlive = state.dispatched(requestKeepAlive: requestKeepAlive)
+        resources.requestsServed &+= 1
         let slot = Pending(
             response: nil, isHead: isHead, keepAlive: keepAlive, http1_0: http1_0, streamsBody: streamsBody, asksUpgrade: asksUpgrade
         )

@@ -1,12 +1,16 @@
 import NIOCore
 
 /// Per-event-loop state shared by the connections of one loop: the Date cache and the
-/// task executor async handlers run on. Touched only on its own loop.
+/// task executor async handlers run on, the count of requests served. Touched only on its
+/// own loop.
 final class LoopResources: @unchecked Sendable {
     // @unchecked Sendable: handed to channel initialisers across threads, but every
-    // mutable member (the DateCache) is used only on `executor.loop`.
+    // mutable member (the DateCache, the count) is used only on `executor.loop`.
     let dateCache: DateCache
     let executor: EventLoopTaskExecutor
+    /// Requests dispatched on this loop: one add per request on the loop's own thread (no
+    /// atomic, no shared cache line); read on the loop when asked (``Server/requestsServed()``).
+    var requestsServed = 0
 
     init(loop: any EventLoop) {
         dateCache = DateCache()

@@ -28,6 +28,10 @@ public final class Server: Sendable {
     private let providedGroup: (any EventLoopGroup)?
     private let registry = ConnectionRegistry()
     private let state = NIOLockedValueBox(State())
+    /// Each event loop's resources, once bound (read for ``requestsServed()``).
+    private let loops = NIOLockedValueBox<[LoopResources]>([])
+    /// The control socket to the supervisor, when this process is one of its workers.
+    private let link = NIOLockedValueBox<WorkerLink?>(nil)
 
     private struct State {
         enum Phase {
@@ -91,6 +95,12 @@ public final class Server: Sendable {
     /// the server is as it was before the call. If ``shutdown()`` is called while this
     /// binds, the server stops as soon as it listens, and this returns once it has stopped.
     public func start() async throws {
+        try await start(adopting: nil)
+    }
+
+    /// ``start()``, adopting `given` (tests) or else the listener this process inherited
+    /// (``InheritedListener``), or else binding ``ServerConfiguration/target``.
+    func start(adopting given: InheritedListener?) async throws {
         try configuration.validate()
         try state.withLockedValue { state in
             guard case .idle = state.phase else { throw ServerError.alreadyStarted }
@@ -107,7 +117,7 @@ public final class Server: Sendable {
                 ownedGroup = made
                 group = made
             }
-            channel = try await bind(on: group)
+            channel = try await bind(on: group, inherited: try given ?? InheritedListener.claim())
         } catch {
             if let ownedGroup { await ServerEventLoops.shutdown(ownedGroup) }
             let waiters: [CheckedContinuation<Void, Never>] = state.withLockedValue { state in
@@ -128,16 +138,42 @@ public final class Server: Sendable {
             return shutdownRequested
         }
         configuration.logger.info("listening", metadata: ["address": "\(channel.localAddress?.description ?? configuration.target.description)"])
+        if let link = link.withLockedValue({ $0 }) {
+            link.start(
+                statistics: { [self] in .statistics(requests: requestsServedNow(), connections: connectionCount) },
+                supervisorGone: { [self] in
+                    configuration.logger.warning("the supervisor is gone; shutting down")
+                    Task { await self.shutdown() }
+                }
+            )
+        }
         if shutdownRequested { await shutdown() }
     }
 
-    /// Binds the listening socket on `group`, with Pronto's connection handler on every
-    /// accepted channel.
-    private func bind(on group: any EventLoopGroup) async throws -> any Channel {
+    /// Requests dispatched since the server started, over all its event loops.
+    public func requestsServed() async -> Int {
+        var total = 0
+        for resources in loops.withLockedValue({ $0 }) {
+            total += (try? await resources.executor.loop.submit { resources.requestsServed }.get()) ?? 0
+        }
+        return total
+    }
+
+    /// ``requestsServed()`` for a thread that may block (the worker's control thread).
+    private func requestsServedNow() -> Int {
+        loops.withLockedValue { $0 }.reduce(0) { total, resources in
+            total + ((try? resources.executor.loop.submit { resources.requestsServed }.wait()) ?? 0)
+        }
+    }
+
+    /// Binds the listening socket on `group` (or adopts the `inherited` one), with Pronto's
+    /// connection handler on every accepted channel.
+    private func bind(on group: any EventLoopGroup, inherited: InheritedListener?) async throws -> any Channel {
         let settings = HTTPConnectionHandler.Settings(configuration)
         let handler = self.handler
         var loops: [ObjectIdentifier: LoopResources] = [:]
         for loop in group.makeIterator() { loops[ObjectIdentifier(loop)] = LoopResources(loop: loop) }
+        self.loops.withLockedValue { $0 = Array(loops.values) }
         let logger = configuration.logger
         let registry = self.registry
         let maxConnections = configuration.maxConnections
@@ -170,6 +206,14 @@ public final class Server: Sendable {
                     registry.add(channel)
                 }
             }
+        if let inherited {
+            if ListeningSocket.isTCP(inherited.listener) {
+                bootstrap = bootstrap.childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            }
+            let channel = try await bootstrap.withBoundSocket(inherited.listener).get()
+            if case .worker(_, _, let control) = inherited { link.withLockedValue { $0 = WorkerLink(socket: control) } }
+            return channel
+        }
         switch configuration.target {
         case .tcp(let host, let port):
             bootstrap = bootstrap.childChannelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -215,6 +259,7 @@ public final class Server: Sendable {
             await registry.waitUntilEmpty()
             deadline.cancel()
             if let ownedGroup { await ServerEventLoops.shutdown(ownedGroup) }
+            link.withLockedValue { $0 }?.stop()
             configuration.logger.info("stopped")
             finishStopping()
         }
@@ -238,7 +283,10 @@ public final class Server: Sendable {
     }
 
     /// Starts, then serves until SIGINT or SIGTERM (or ``shutdown()``), and stops gracefully.
+    /// With ``ServerConfiguration/workers`` set, this process supervises that many worker
+    /// processes instead (see ``Supervisor``), each of which serves.
     public func run() async throws {
+        if try await Supervisor.runIfConfigured(configuration) { return }
         try await start()
         await waitUntilStopped(stoppingOnSignals: true)
     }

@@ -53,6 +53,14 @@ extension ServerConfiguration {
                 property: "ServerConfiguration.backlog", value: "\(backlog)",
                 expected: "at least 1 pending connection (the default is 4096)")
         }
+        guard (0...1024).contains(workers) else {
+            throw ConfigurationError(
+                property: "ServerConfiguration.workers", value: "\(workers)",
+                expected: "0 (serve in this process, the default) or 1...1024 worker processes under a supervisor (one per core is usual)")
+        }
+        if let path = controlSocketPath, let problem = Self.unixSocketPathProblem(path) {
+            throw ConfigurationError(property: "ServerConfiguration.controlSocketPath", value: path, quoted: true, expected: problem)
+        }
     }
 
     /// The longest UNIX socket path, in bytes: NIO's portable limit (`sun_path` is 108

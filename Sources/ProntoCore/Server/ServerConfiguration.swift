@@ -67,6 +67,16 @@ public struct ServerConfiguration: Sendable {
     /// each with one event loop) can listen on the same TCP port and the kernel spreads
     /// new connections across them. See the Deployment guide.
     public var reusePort: Bool
+    /// Worker processes to run the server in, under a supervisor (default 0: serve in this
+    /// process). With 1 or more, ``Server/run()`` (and `App.run()`) runs the ``Supervisor``
+    /// instead, which starts this many copies of the executable that share the listening
+    /// socket, restarts one that dies, and replaces them on SIGHUP without refusing a
+    /// connection. ``eventLoopThreads`` is then per worker (1 is usual: one worker per core).
+    public var workers: Int
+    /// A UNIX socket path where the supervisor answers status requests
+    /// (``Supervisor/status(controlSocket:)``, hello's `--status`); nil: none (SIGUSR1 still
+    /// logs the report).
+    public var controlSocketPath: String?
     /// Where the server and its connections log (starts, stops, handler errors).
     public var logger: Logger
 
@@ -85,6 +95,8 @@ public struct ServerConfiguration: Sendable {
         maxConnections: Int = ServerConfiguration.defaultMaxConnections,
         backlog: Int32 = 4096,
         reusePort: Bool = false,
+        workers: Int = 0,
+        controlSocketPath: String? = nil,
         logger: Logger = Logger(label: "pronto")
     ) {
         self.target = target
@@ -100,6 +112,8 @@ public struct ServerConfiguration: Sendable {
         self.maxConnections = maxConnections
         self.backlog = backlog
         self.reusePort = reusePort
+        self.workers = workers
+        self.controlSocketPath = controlSocketPath
         self.logger = logger
     }
 }

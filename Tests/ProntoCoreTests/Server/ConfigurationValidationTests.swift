@@ -19,6 +19,8 @@ struct ConfigurationValidationTests {
         ({ $0.shutdownLinger = .seconds(-1) }, "ServerConfiguration.shutdownLinger = -1 s is invalid: expected 0 or a positive duration"),
         ({ $0.maxConnections = 0 }, "ServerConfiguration.maxConnections = 0 is invalid: expected at least 1 connection"),
         ({ $0.backlog = 0 }, "ServerConfiguration.backlog = 0 is invalid: expected at least 1 pending connection"),
+        ({ $0.workers = -1 }, "ServerConfiguration.workers = -1 is invalid: expected 0 (serve in this process, the default) or 1...1024 worker processes"),
+        ({ $0.controlSocketPath = "" }, #"ServerConfiguration.controlSocketPath = "" is invalid: expected the path of the socket file"#),
         ({ $0.target = .tcp(host: "127.0.0.1", port: 65536) },
          #"ServerConfiguration.target = .tcp(host: "127.0.0.1", port: 65536) is invalid: expected a TCP port in 0...65535 (0 picks a free port)"#),
         ({ $0.target = .tcp(host: "127.0.0.1", port: -1) }, "port: -1) is invalid: expected a TCP port in 0...65535"),

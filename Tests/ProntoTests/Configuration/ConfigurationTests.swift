@@ -22,6 +22,20 @@ struct ConfigurationTests {
         #expect(configuration.shutdownLinger == .milliseconds(250))
     }
 
+    @Test("workers: one event loop each unless PRONTO_THREADS says otherwise; the control socket's path is checked")
+    func workers() throws {
+        let workers = try ServerConfiguration.fromEnvironment(["PRONTO_WORKERS": "4", "PRONTO_CONTROL_SOCKET": "/tmp/s.sock"])
+        #expect(workers.workers == 4 && workers.eventLoopThreads == 1 && workers.controlSocketPath == "/tmp/s.sock")
+        let threaded = try ServerConfiguration.fromEnvironment(["PRONTO_WORKERS": "2", "PRONTO_THREADS": "2"])
+        #expect(threaded.workers == 2 && threaded.eventLoopThreads == 2)
+        #expect(try ServerConfiguration.fromEnvironment([:]).workers == 0)
+        #expect(throws: ConfigurationError.self) { try ServerConfiguration.fromEnvironment(["PRONTO_WORKERS": "-1"]) }
+        let long = #expect(throws: ConfigurationError.self) {
+            try ServerConfiguration.fromEnvironment(["PRONTO_CONTROL_SOCKET": "/tmp/" + String(repeating: "x", count: 120)])
+        }
+        #expect(long?.variable == "PRONTO_CONTROL_SOCKET")
+    }
+
     @Test("defaults without variables; a UNIX socket wins over host and port")
     func defaults() throws {
         let configuration = try ServerConfiguration.fromEnvironment([:])
