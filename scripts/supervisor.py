@@ -73,6 +73,13 @@ class Supervised:
             time.sleep(0.02)
         raise AssertionError(f"timed out after {timeout} s waiting for {what}; status {self.status()}\n{self.text()}")
 
+    def wait_for_log(self, text, count, timeout=10):
+        """Until `text` is in the log `count` times."""
+        deadline = time.monotonic() + timeout
+        while self.text().count(text) < count:
+            assert time.monotonic() < deadline, f"no {count}x {text!r} in the log after {timeout} s:\n{self.text()}"
+            time.sleep(0.01)
+
     def text(self):
         self.log.flush()
         return open(self.log_path).read()
@@ -298,6 +305,58 @@ def case_systemd(binary, seconds):
     return "LISTEN_FDS=1 (fd 3): served by hello alone and by 2 workers; --port not bound; exit 0"
 
 
+BUILD_SCRIPT = """sleep 0.5
+if grep -q broken src/app.swift; then echo "src/app.swift:1:1: error: <broken> & bad" >&2; exit 1; fi
+echo "Build complete!"
+"""
+
+
+def timed_get(port):
+    started = time.monotonic()
+    status, body = get(port)
+    return status, body, time.monotonic() - started
+
+
+def case_reload(binary, seconds):
+    """--reload with a stand-in build command (a real `swift build` of hello takes a minute):
+    the watch, the swap, the wait during the build and the error page are the supervisor's."""
+    folder = tempfile.mkdtemp(prefix="pronto-reload-")
+    os.mkdir(os.path.join(folder, "src"))
+    source = os.path.join(folder, "src", "app.swift")
+    open(source, "w").write("ok\n")
+    open(os.path.join(folder, "build.sh"), "w").write(BUILD_SCRIPT)
+    cwd = os.getcwd()
+    os.chdir(folder)
+    try:
+        server = Supervised(binary, workers=0, extra=("--reload", "--reload-build", "sh build.sh", "--reload-watch", folder + "/src"),
+                            wait_ready=False)
+    finally:
+        os.chdir(cwd)
+    try:
+        first, _ = server.wait_until(lambda s: len(s["ready"]) == 1, 20, "the first worker")
+        assert get(server.port) == (200, b"Hello, World!")
+        open(source, "w").write("broken\n")
+        server.wait_for_log("sources changed: rebuilding", 1)
+        status, body, waited = timed_get(server.port)  # sent during the build: waits, then the error page
+        assert status == 503, (status, body)
+        assert b"src/app.swift:1:1: error: &lt;broken&gt; &amp; bad" in body, body
+        assert "error: <broken> & bad" in server.text(), "the compiler's output is in the terminal"
+        assert server.status()["workers"] == [], "no worker runs a failed build"
+        open(source, "w").write("fixed\n")
+        server.wait_for_log("sources changed: rebuilding", 2)
+        status, body, waited_good = timed_get(server.port)
+        assert (status, body) == (200, b"Hello, World!"), (status, body)
+        after = server.status()
+        assert len(after["ready"]) == 1 and after["ready"] != first["ready"], after
+        code = server.stop()
+        assert code == 0, f"exit {code}"
+        return (f"a change rebuilds: a request during a failing build waited {waited:.2f} s for the 503 page with the "
+                f"compiler's message; after the fix, one waited {waited_good:.2f} s for the new worker")
+    finally:
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 CASES = {
     "workers": case_workers,
     "kill": case_kill,
@@ -306,6 +365,7 @@ CASES = {
     "sigterm": case_sigterm,
     "failing-start": case_failing_start,
     "systemd": case_systemd,
+    "reload": case_reload,
 }
 
 
@@ -320,7 +380,7 @@ def main():
         if args.only and name != args.only:
             continue
         try:
-            print(f"ok   {name}: {case(args.binary, args.seconds)}", flush=True)
+            print(f"ok   {name}: {case(os.path.abspath(args.binary), args.seconds)}", flush=True)
         except Exception as error:  # noqa: BLE001: every case reports, the run goes on
             failed += 1
             print(f"FAIL {name}: {error}", flush=True)

@@ -114,6 +114,12 @@ struct Hello: AsyncParsableCommand {
     @Option(help: "UNIX socket where the supervisor answers --status.") var controlSocket: String?
     @Option(help: "Print the status of the supervisor whose control socket is at this path, and exit.")
     var status: String?
+    @Flag(help: "Development: rebuild when a source changes and swap the worker, keeping the socket; a failed build is served as a 503 page.")
+    var reload = false
+    @Option(help: "With --reload: the shell command that rebuilds (default: swift build --product hello in this package).")
+    var reloadBuild: String?
+    @Option(help: "With --reload: a folder to watch (repeatable; default: the package, or the current folder with --reload-build).")
+    var reloadWatch: [String] = []
     @Option(help: "Longest request line, bytes.") var maxRequestLine = HTTPLimits.default.maxRequestLineLength
     @Option(help: "Largest header section, bytes.") var maxHeaderSize = HTTPLimits.default.maxHeaderSectionSize
     @Option(help: "Most header fields.") var maxHeaders = HTTPLimits.default.maxHeaderCount
@@ -164,6 +170,18 @@ struct Hello: AsyncParsableCommand {
         )
         configuration.workers = workers
         configuration.controlSocketPath = controlSocket
+        if reload {
+            if let reloadBuild {
+                let here = FileManager.default.currentDirectoryPath
+                configuration.reload = ReloadConfiguration(
+                    watchedDirectories: reloadWatch.isEmpty ? [here] : reloadWatch,
+                    buildCommand: ["/bin/sh", "-c", reloadBuild], workingDirectory: here)
+            } else {
+                var detected = try ReloadConfiguration.forRunningExecutable()
+                if !reloadWatch.isEmpty { detected.watchedDirectories = reloadWatch }
+                configuration.reload = detected
+            }
+        }
         if let threads {
             configuration.eventLoopThreads = threads
         } else if workers > 0 {

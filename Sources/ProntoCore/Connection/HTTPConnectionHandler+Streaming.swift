@@ -248,8 +248,3 @@ extension HTTPConnectionHandler {
         if close { state.finalResponseEncoded() }
     }
 }
-
-/// `close(2)`, named apart from the handler's own `close` methods.
-private func closeDescriptor(_ descriptor: CInt) {
-    _ = close(descriptor)
-}

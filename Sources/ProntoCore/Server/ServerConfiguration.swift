@@ -77,6 +77,11 @@ public struct ServerConfiguration: Sendable {
     /// (``Supervisor/status(controlSocket:)``, hello's `--status`); nil: none (SIGUSR1 still
     /// logs the report).
     public var controlSocketPath: String?
+    /// Development reload: with it, ``Server/run()`` supervises a worker (at least one),
+    /// rebuilds when a source changes, and swaps the worker for one of the new build; a
+    /// failed build is served as a 503 page with the compiler's output. nil (the default):
+    /// no reload. See ``ReloadConfiguration/forRunningExecutable()``.
+    public var reload: ReloadConfiguration?
     /// Where the server and its connections log (starts, stops, handler errors).
     public var logger: Logger
 
@@ -97,6 +102,7 @@ public struct ServerConfiguration: Sendable {
         reusePort: Bool = false,
         workers: Int = 0,
         controlSocketPath: String? = nil,
+        reload: ReloadConfiguration? = nil,
         logger: Logger = Logger(label: "pronto")
     ) {
         self.target = target
@@ -114,6 +120,7 @@ public struct ServerConfiguration: Sendable {
         self.reusePort = reusePort
         self.workers = workers
         self.controlSocketPath = controlSocketPath
+        self.reload = reload
         self.logger = logger
     }
 }

@@ -91,7 +91,3 @@ struct ControlSocket {
     }
 }
 
-/// close(2), under a name the struct's own `close()` does not hide.
-private func closeDescriptor(_ descriptor: CInt) {
-    close(descriptor)
-}

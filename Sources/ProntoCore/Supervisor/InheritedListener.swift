@@ -22,6 +22,9 @@ enum InheritedListener: Equatable, Sendable {
     /// systemd's socket activation: `LISTEN_FDS=1` for this process (`LISTEN_PID`); the
     /// socket is descriptor 3.
     case systemd(listener: CInt)
+    /// A socket handed to a server in the supervisor's own process (the build's error page
+    /// of development reload).
+    case socket(CInt)
 
     /// The variable a supervisor sets for its workers: `slot,listener,control`.
     static let workerVariable = "PRONTO_WORKER"
@@ -29,7 +32,7 @@ enum InheritedListener: Equatable, Sendable {
     /// The listening socket's descriptor.
     var listener: CInt {
         switch self {
-        case .worker(_, let listener, _), .systemd(let listener): listener
+        case .worker(_, let listener, _), .systemd(let listener), .socket(let listener): listener
         }
     }
 

@@ -88,3 +88,8 @@ enum ProcessSpawner {
         return moved
     }
 }
+
+/// close(2), under a name that types with a `close()` of their own do not hide.
+func closeDescriptor(_ descriptor: CInt) {
+    close(descriptor)
+}

@@ -96,6 +96,8 @@ public enum SupervisorError: Error, CustomStringConvertible, Equatable {
     case workersKeepFailing(slot: Int, attempts: Int, lastExit: String)
     /// The control socket for `--status` could not be made or reached: the path and why.
     case controlSocket(String, String)
+    /// Development reload cannot work: why.
+    case cannotReload(String)
 
     /// What went wrong and what to do about it.
     public var description: String {
@@ -108,6 +110,8 @@ public enum SupervisorError: Error, CustomStringConvertible, Equatable {
             "worker \(slot) died \(attempts) times in a row while starting (last: \(lastExit)); the supervisor stopped instead of restarting it again: see the worker's log above for its error"
         case .controlSocket(let path, let reason):
             "the supervisor's control socket \(path): \(reason)"
+        case .cannotReload(let reason):
+            "development reload: \(reason)"
         }
     }
 }

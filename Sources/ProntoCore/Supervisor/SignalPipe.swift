@@ -29,6 +29,12 @@ struct SignalPipe {
         for signal in signals { pronto_signal_to_pipe(signal, writeEnd) }
     }
 
+    /// Wakes the loop from another thread: reads as signal 0.
+    func notify() {
+        var zero: UInt8 = 0
+        _ = write(writeEnd, &zero, 1)
+    }
+
     /// The signals received since the last call, in order (each SIGCHLD may stand for
     /// several children: the reaper loops).
     func drain() -> [Int32] {

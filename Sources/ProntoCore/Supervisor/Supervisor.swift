@@ -40,7 +40,7 @@ public enum Supervisor {
     /// - Throws: ``ConfigurationError`` for an invalid configuration; ``SupervisorError``
     ///   when the socket cannot be made, or workers keep failing to start.
     public static func runIfConfigured(_ configuration: ServerConfiguration, policy: RestartPolicy = .init()) async throws -> Bool {
-        guard configuration.workers > 0, !InheritedListener.isWorker else { return false }
+        guard configuration.workers > 0 || configuration.reload != nil, !InheritedListener.isWorker else { return false }
         try configuration.validate()
         // The supervisor's loop blocks in poll(2): on a thread of its own, not the
         // concurrency pool's.

@@ -12,6 +12,8 @@ import Darwin
 extension SupervisorLoop {
     func handle(signal: Int32) {
         switch signal {
+        case 0:
+            errorPageMayHaveStopped()
         case SIGCHLD:
             reap()
         case SIGTERM, SIGINT:
@@ -79,7 +81,7 @@ extension SupervisorLoop {
             let tenths = (now - since).nanoseconds / 100_000_000
             return "\(tenths / 10).\(tenths % 10)s"
         }
-        var lines = ["supervisor pid=\(getpid()) address=\(address) uptime=\(seconds(startedAt)) workers=\(configuration.workers)"]
+        var lines = ["supervisor pid=\(getpid()) address=\(address) uptime=\(seconds(startedAt)) workers=\(slots.count)"]
         lines.append("slot pid state uptime restarts requests connections")
         for worker in workers.values.sorted(by: { ($0.slot, $0.started) < ($1.slot, $1.started) }) {
             let state = worker.stopRequested != nil ? "draining" : worker.readyAt == nil ? "starting" : "ready"

@@ -14,7 +14,7 @@ extension SupervisorLoop {
     /// Brings the workers to what is wanted: a live worker in every slot (unless its
     /// restart is delayed), and the next rolling replacement under way.
     func reconcile() {
-        guard case .running = phase else { return }
+        guard case .running = phase, mayRunWorkers else { return }
         let now = NIODeadline.now()
         for slot in slots.indices where !workers.values.contains(where: { $0.slot == slot && $0.stopRequested == nil }) {
             if let restartAt = slots[slot].restartAt, restartAt > now { continue }
@@ -91,6 +91,7 @@ extension SupervisorLoop {
         while true {
             let pid = waitpid(-1, &status, WNOHANG)
             guard pid > 0 else { return }
+            if buildExited(pid, WorkerExit(waitStatus: status)) { continue }
             exited(pid, WorkerExit(waitStatus: status))
         }
     }
@@ -130,6 +131,11 @@ extension SupervisorLoop {
             ])
             slots[slot].failures = 0
             retiring = []
+        case .giveUp where reload != nil:
+            // While developing, the next change may fix it: show why, wait for it.
+            logger.error("the worker keeps failing to start; waiting for a change", metadata: ["last": "\(lastExit)"])
+            slots[slot].failures = 0
+            showFailure("The app built, but its worker died \(outcome.failures) times in a row while starting (last: \(lastExit)); its error is in the terminal.")
         case .giveUp:
             failure = .workersKeepFailing(slot: slot, attempts: outcome.failures, lastExit: lastExit)
             logger.critical("\(failure!)")
@@ -159,6 +165,7 @@ extension SupervisorLoop {
         phase = .stopping(killAt: .now() + drainLimit)
         retiring = []
         for pid in workers.keys { stop(pid) }
+        stopReload()
         close(listener)
         listener = -1
     }

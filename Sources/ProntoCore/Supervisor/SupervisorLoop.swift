@@ -69,6 +69,8 @@ final class SupervisorLoop {
     var statusRequests: [StatusRequest] = []
     /// Set when the supervisor gave up on a slot: thrown once every worker has stopped.
     var failure: SupervisorError?
+    /// Development reload, when configured.
+    var reload: ReloadState?
 
     init(configuration: ServerConfiguration, policy: RestartPolicy) throws {
         self.configuration = configuration
@@ -79,7 +81,7 @@ final class SupervisorLoop {
             variables[name] = nil
         }
         environment = variables.map { "\($0.key)=\($0.value)" }.sorted()
-        slots = Array(repeating: Slot(), count: configuration.workers)
+        slots = Array(repeating: Slot(), count: max(configuration.workers, configuration.reload == nil ? 0 : 1))
         signals = try SignalPipe(ProcessSpawner.supervisorSignals)
         if let handover {
             listener = handover.listener
@@ -94,6 +96,11 @@ final class SupervisorLoop {
         address = ListeningSocket.address(of: listener)
         if let path = configuration.controlSocketPath { controlSocket = try ControlSocket(path: path) }
         if let handover { adopt(handover) }
+        if let reload = configuration.reload {
+            self.reload = ReloadState(
+                configuration: reload,
+                watcher: try SourceWatcher(folders: reload.watchedDirectories, suffixes: reload.fileSuffixes))
+        }
     }
 
     /// Serves until every worker has stopped after SIGTERM or SIGINT (or after giving up).
@@ -119,7 +126,7 @@ final class SupervisorLoop {
     }
 
     private var isDone: Bool {
-        if case .stopping = phase { return workers.isEmpty }
+        if case .stopping = phase { return workers.isEmpty && reload?.build == nil && reload?.errorPage == nil }
         return false
     }
 
@@ -129,6 +136,11 @@ final class SupervisorLoop {
         let polled = workers.values.filter(\.controlOpen).map(\.pid)
         for pid in polled { descriptors.append(pollfd(fd: workers[pid]!.control, events: Int16(POLLIN), revents: 0)) }
         if let controlSocket { descriptors.append(pollfd(fd: controlSocket.descriptor, events: Int16(POLLIN), revents: 0)) }
+        let watching = descriptors.count
+        if let reload {
+            descriptors.append(pollfd(fd: reload.watcher.descriptor, events: Int16(POLLIN), revents: 0))
+            descriptors.append(pollfd(fd: reload.build?.output ?? -1, events: Int16(POLLIN), revents: 0))  // -1: ignored
+        }
         var timeout: CInt = -1
         if let next = nextDeadline() {
             let nanoseconds = max(0, (next - .now()).nanoseconds)
@@ -142,7 +154,11 @@ final class SupervisorLoop {
         for (index, pid) in polled.enumerated() where descriptors[index + 1].revents != 0 {
             readControl(of: pid)
         }
-        if let controlSocket, descriptors.last!.revents != 0 {
+        if reload != nil {
+            if descriptors[watching].revents != 0 { sourcesChanged() }
+            if descriptors[watching + 1].revents != 0 { readBuildOutput() }
+        }
+        if let controlSocket, descriptors[watching - 1].revents != 0 {
             for client in controlSocket.acceptAll() {
                 requestStatus { report in ControlSocket.reply(report, to: client) }
             }
@@ -159,6 +175,7 @@ final class SupervisorLoop {
         }
         if case .stopping(let killAt) = phase { deadlines.append(killAt) }
         deadlines += statusRequests.map(\.deadline)
+        if let reload, let changedAt = reload.changedAt { deadlines.append(changedAt + reload.configuration.settleDelay) }
         return deadlines.min()
     }
 
@@ -186,5 +203,6 @@ final class SupervisorLoop {
             phase = .stopping(killAt: now + .seconds(3600))
         }
         finishStatusRequests(dueBy: now)
+        startBuildIfSettled(now: now)
     }
 }

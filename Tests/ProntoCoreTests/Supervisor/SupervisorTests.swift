@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import NIOPosix
 @testable import ProntoCore
 import ProntoTestSupport
 import Testing
@@ -108,7 +109,7 @@ struct SupervisorTests {
         configuration.eventLoopThreads = 1
         let server = Server(configuration: configuration) { _ in .response(Response(body: .string("from the worker"))) }
         try await server.start(adopting: .worker(slot: 0, listener: listener, control: pair[1]))
-        #expect(ControlMessage.receive(from: supervisorEnd) == .message(.ready))
+        #expect(await receive(from: supervisorEnd) == .message(.ready))
 
         for _ in 0..<3 {
             let answer = try await RawClient.exchange(
@@ -116,7 +117,7 @@ struct SupervisorTests {
             #expect(answer.hasSuffix("from the worker"))
         }
         #expect(ControlMessage.statisticsRequest.deliver(on: supervisorEnd))
-        let figures = ControlMessage.receive(from: supervisorEnd)
+        let figures = await receive(from: supervisorEnd)
         guard case .message(.statistics(let requests, _)) = figures else {
             Issue.record("expected statistics, got \(figures)")
             return
@@ -134,7 +135,9 @@ struct SupervisorTests {
         let path = "/tmp/pronto-control-\(getpid()).sock"
         let socket = try ControlSocket(path: path)
         defer { socket.close() }
-        let answer = Task.detached { try Supervisor.status(controlSocket: path) }
+        // The client blocks in recv: on a thread pool's thread, never on one of the few
+        // threads Swift concurrency runs every test's tasks on.
+        let answer = Task { try await NIOThreadPool.singleton.runIfActive { try Supervisor.status(controlSocket: path) } }
         var clients: [CInt] = []
         let deadline = ContinuousClock.now + .seconds(10)
         while clients.isEmpty, ContinuousClock.now < deadline {
@@ -147,6 +150,11 @@ struct SupervisorTests {
         let missing = #expect(throws: SupervisorError.self) { try Supervisor.status(controlSocket: path + ".none") }
         #expect(missing?.description.contains("is a supervisor running with this control socket?") == true)
     }
+}
+
+/// A blocking receive (bounded by the socket's timeout), off Swift concurrency's threads.
+private func receive(from socket: CInt) async -> ControlMessage.Received {
+    (try? await NIOThreadPool.singleton.runIfActive { ControlMessage.receive(from: socket) }) ?? .closed
 }
 
 /// Runs `body`, failing the test if it takes longer than `seconds`.
