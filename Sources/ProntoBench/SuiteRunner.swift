@@ -274,8 +274,14 @@ public enum SuiteRunner {
             try process.run()
             activePIDs.withLock { _ = $0.insert(process.processIdentifier) }
             defer { activePIDs.withLock { _ = $0.remove(process.processIdentifier) } }
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
+            // Seconds of waiting: on a thread of its own, not one of Swift concurrency's few.
+            let waiting = UncheckedBox((process, pipe))
+            let data = try await onOwnThread {
+                let (process, pipe) = waiting.value
+                let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                return data
+            }
             guard process.terminationStatus == 0 else {
                 throw SuiteError.generatorFailed("\(arguments.joined(separator: " ")) exited with status \(process.terminationStatus)")
             }
