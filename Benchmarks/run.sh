@@ -8,7 +8,8 @@
 # Environment (all optional):
 #   DURATION=10          seconds of each measured wrk run
 #   WARMUP=2             seconds of wrk warm-up before each measured run
-#   SERVERS="limit pronto-engine pronto nio-http1 hummingbird"   subset, space or comma separated
+#   SERVERS="limit nio-floor pronto-engine pronto nio-http1 hummingbird"   subset, space or comma separated
+#                        (nio-floor = SwiftNIO's own limit: canned answers counted by request ends)
 #                        (pronto = hello on App with its router; pronto-engine = hello --engine,
 #                        the same routes on the bare engine). Not in the default, only when listed:
 #                        uvloop-httptools and japronto, the Python peers of Peers/Python (setup.sh;
@@ -32,7 +33,7 @@ REPO_ROOT=$(dirname "$BENCH_DIR")
 
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-2}
-SERVERS=${SERVERS:-"limit pronto-engine pronto nio-http1 hummingbird"}
+SERVERS=${SERVERS:-"limit nio-floor pronto-engine pronto nio-http1 hummingbird"}
 SCENARIOS=${SCENARIOS:-"plaintext pipelined json hello"}
 CONNECTIONS=${CONNECTIONS:-100}
 PIPELINE=${PIPELINE:-16}
@@ -68,7 +69,7 @@ done
 [[ $DURATION -ge 1 ]] || die "DURATION must be >= 1"
 
 for s in $SERVERS; do
-    case $s in limit|pronto|pronto-engine|nio-http1|hummingbird|uvloop-httptools|japronto) ;; *) die "unknown server '$s' (known: limit pronto-engine pronto nio-http1 hummingbird uvloop-httptools japronto)";; esac
+    case $s in limit|nio-floor|pronto|pronto-engine|nio-http1|hummingbird|uvloop-httptools|japronto) ;; *) die "unknown server '$s' (known: limit nio-floor pronto-engine pronto nio-http1 hummingbird uvloop-httptools japronto)";; esac
 done
 for s in $SCENARIOS; do
     case $s in
@@ -149,7 +150,7 @@ build_all() {
         [[ -x $PRONTO_BIN ]] || die "Pronto's hello not found at $PRONTO_BIN"
     fi
 
-    if wants nio-http1 || wants hummingbird; then
+    if wants nio-http1 || wants hummingbird || wants nio-floor; then
         if [[ $BUILD == 1 ]]; then
             log "building peer servers (swift build -c release --package-path Benchmarks/Peers; the first build takes minutes)"
             if ! nice -n "$BUILD_NICE" swift build -c release --package-path "$PEERS_DIR" >"$WORK_DIR/peers-build.log" 2>&1; then
@@ -159,6 +160,7 @@ build_all() {
         fi
         PEERS_BIN="$(swift build -c release --package-path "$PEERS_DIR" --show-bin-path)"
         if wants nio-http1; then [[ -x $PEERS_BIN/nio-http1 ]] || die "$PEERS_BIN/nio-http1 missing"; fi
+        if wants nio-floor; then [[ -x $PEERS_BIN/nio-floor ]] || die "$PEERS_BIN/nio-floor missing"; fi
         if wants hummingbird; then [[ -x $PEERS_BIN/hummingbird ]] || die "$PEERS_BIN/hummingbird missing"; fi
     fi
 
@@ -191,6 +193,7 @@ server_cmd() { # name port -> prints the command, one word per line
         pronto) printf '%s\n' "$PRONTO_BIN" --host 127.0.0.1 --port "$2" --threads 1 ;;
         pronto-engine) printf '%s\n' "$PRONTO_BIN" --engine --host 127.0.0.1 --port "$2" --threads 1 ;;
         nio-http1) printf '%s\n' "$PEERS_BIN/nio-http1" --host 127.0.0.1 --port "$2" --threads 1 ;;
+        nio-floor) printf '%s\n' "$PEERS_BIN/nio-floor" --host 127.0.0.1 --port "$2" --threads 1 ;;
         hummingbird) printf '%s\n' "$PEERS_BIN/hummingbird" --host 127.0.0.1 --port "$2" --threads 1 ;;
         uvloop-httptools) printf '%s\n' "$PY_PEERS_PYTHON" "$PY_PEERS_DIR/uvloop_httptools_server.py" --host 127.0.0.1 --port "$2" ;;
         japronto) printf '%s\n' "$PY_PEERS_PYTHON" "$PY_PEERS_DIR/japronto_server.py" --host 127.0.0.1 --port "$2" ;;

@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "nio-http1", targets: ["nio-http1"]),
+        .executable(name: "nio-floor", targets: ["nio-floor"]),
         .executable(name: "hummingbird", targets: ["hummingbird"]),
         .executable(name: "hummingbird-websocket", targets: ["hummingbird-websocket"]),
     ],
@@ -27,6 +28,15 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Sources/nio-http1"
+        ),
+        // SwiftNIO's own limit: canned answers counted by request ends, beside limit.c.
+        .executableTarget(
+            name: "nio-floor",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Sources/nio-floor"
         ),
         .executableTarget(
             name: "hummingbird",
