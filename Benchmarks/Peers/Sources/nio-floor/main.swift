@@ -158,6 +158,9 @@ func serve(_ options: Options) throws {
         .serverChannelOption(.maxMessagesPerRead, value: 256)
         .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
         .childChannelOption(.maxMessagesPerRead, value: 16)
+        // Pronto's receive buffers (512 B to start, growing with what arrives): the same
+        // socket settings, so that memory per connection compares too.
+        .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 65536))
         .childChannelInitializer { channel in
             channel.eventLoop.makeCompletedFuture {
                 try channel.pipeline.syncOperations.addHandler(FloorHandler(answers: loopsAnswers[ObjectIdentifier(channel.eventLoop)]!))
