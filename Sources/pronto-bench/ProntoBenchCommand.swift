@@ -64,13 +64,15 @@ struct Load: AsyncParsableCommand {
     @Argument(help: "Target, http://host[:port][/path[?query]].")
     var url: String
 
-    @Option(name: [.short, .long], help: "Open connections.")
+    // The short names take their value joined as well (-c100 -d10s -t1), as wrk's do, so a
+    // wrk command line works unchanged.
+    @Option(name: [.customShort("c", allowingJoined: true), .long], help: "Open connections.")
     var connections = 100
 
-    @Option(name: [.short, .long], help: "Run length: 10, 10s, 500ms, 1m (default 10s, or unlimited with --requests).")
+    @Option(name: [.customShort("d", allowingJoined: true), .long], help: "Run length: 10, 10s, 500ms, 1m (default 10s, or unlimited with --requests).")
     var duration: Seconds?
 
-    @Option(name: [.short, .long], help: "Event loop threads.")
+    @Option(name: [.customShort("t", allowingJoined: true), .long], help: "Event loop threads.")
     var threads = 1
 
     @Option(help: "Requests written at once per connection (with --rate: most in flight per connection).")
@@ -79,7 +81,8 @@ struct Load: AsyncParsableCommand {
     @Option(help: "Stop after this many requests in total.")
     var requests: Int?
 
-    @Option(name: [.short, .long], help: "Total requests per second (fixed rate, coordinated omission corrected).")
+    @Option(name: [.customShort("r", allowingJoined: true), .customShort("R", allowingJoined: true), .long],
+            help: "Total requests per second (fixed rate, coordinated omission corrected; -R as in wrk2).")
     var rate: Double?
 
     @Option(name: .shortAndLong, help: "Request method.")
@@ -99,6 +102,9 @@ struct Load: AsyncParsableCommand {
 
     @Flag(help: "Print the report as JSON.")
     var json = false
+
+    @Flag(help: "Accepted for wrk's command lines: the latency percentiles are always reported.")
+    var latency = false
 
     @Sendable static func showProgress(_ p: LoadProgress) {
         let rate: Double = p.intervalSeconds > 0 ? Double(p.responsesInLastInterval) / p.intervalSeconds : 0

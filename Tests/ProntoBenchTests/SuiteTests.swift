@@ -15,7 +15,7 @@ struct SuiteTests {
 
     @Test func defaultConfigParses() throws {
         let config = try SuiteConfiguration.load(path: Self.repoRoot.appendingPathComponent("Benchmarks/suite.json").path)
-        #expect(config.servers.map(\.name) == ["limit", "pronto-engine", "pronto", "nio-http1", "hummingbird"])
+        #expect(config.servers.map(\.name) == ["limit", "nio-floor", "pronto-engine", "pronto", "nio-http1", "hummingbird"])
         #expect(config.scenarios.map(\.name) == ["plaintext", "pipelined-16", "pipelined-24", "json", "hello",
                                                  "apihour-4000rps", "apihour-peak", "apihour-10rps"])
         #expect(config.baseline == "limit")
@@ -169,6 +169,30 @@ struct SuiteTests {
         }
         candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("pronto-bench").path)
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    @Test("pronto-bench load takes wrk's and wrk2's flag forms: -c100 -d10s -t1 -R200 --latency")
+    func wrkFlagForms() async throws {
+        let binary = try #require(Self.prontoBenchBinary(), "pronto-bench not built beside the tests")
+        let server = try await BenchHTTPServer.start()
+        defer { Task { try? await server.shutdown() } }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["load", "-c3", "-d500ms", "-t1", "-R100", "--latency", "--json", "http://127.0.0.1:\(server.port)/plaintext"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let waiting = UncheckedBox((process, pipe))
+        let output = try await onOwnThread {
+            let data = waiting.value.1.fileHandleForReading.readDataToEndOfFile()
+            waiting.value.0.waitUntilExit()
+            return data
+        }
+        #expect(process.terminationStatus == 0)
+        let report = try JSONDecoder().decode(LoadReport.self, from: output)
+        #expect(report.connections == 3 && report.threads == 1 && report.rate == 100)
+        #expect(abs(report.durationSeconds - 0.5) < 0.3)
+        #expect(report.requests > 0 && report.errors.total == 0)
     }
 
     @Test(.timeLimit(.minutes(1)))
