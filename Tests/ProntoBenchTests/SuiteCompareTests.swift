@@ -78,11 +78,11 @@ struct SuiteCompareTests {
         #expect(twins[0].start == "/work/main/.build-compare/HEAD_1/scratch/release/hello --engine --host 127.0.0.1 --port {port} --threads 1")
         #expect(twins[0].build == nil && twins[0].cpu == engine.cpu && twins[0].ready == engine.ready)
         let all = SuiteCompare.interleave(config.servers, twins: twins, rev: "HEAD~1")
-        #expect(all.map(\.name) == ["limit", "pronto-engine", "pronto-engine@HEAD~1", "pronto", "pronto@HEAD~1", "nio-http1", "hummingbird"])
+        #expect(all.map(\.name) == ["limit", "nio-floor", "pronto-engine", "pronto-engine@HEAD~1", "pronto", "pronto@HEAD~1", "nio-http1", "hummingbird"])
         // Alternating order: odd repeats run the twin first.
         #expect(SuiteCompare.runOrder(all, rev: "HEAD~1", repeatIndex: 0).map(\.name) == all.map(\.name))
         #expect(SuiteCompare.runOrder(all, rev: "HEAD~1", repeatIndex: 1).map(\.name)
-            == ["limit", "pronto-engine@HEAD~1", "pronto-engine", "pronto@HEAD~1", "pronto", "nio-http1", "hummingbird"])
+            == ["limit", "nio-floor", "pronto-engine@HEAD~1", "pronto-engine", "pronto@HEAD~1", "pronto", "nio-http1", "hummingbird"])
         // Only the repository's own hello gets a twin; a path with a space is quoted.
         let other = [SuiteServer(name: "peer", start: "Benchmarks/Peers/.build/release/nio-http1 --port {port}"),
                      SuiteServer(name: "mine", start: "./.build/release/hello --port {port}")]
