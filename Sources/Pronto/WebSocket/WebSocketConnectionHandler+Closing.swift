@@ -48,6 +48,8 @@ extension WebSocketConnectionHandler {
         logger.debug("WebSocket failed", metadata: ["code": "\(code)", "reason": "\(reason)"])
         switch state {
         case .open:
+            // The peer may still be sending (the rest of a message too big): linger.
+            lingersOnClose = !immediately
             let payload = Self.closePayload(code, reason: reason)
             if immediately {
                 finishInbound()
@@ -103,14 +105,31 @@ extension WebSocketConnectionHandler {
         startClosing(.internalError, reason: "")
     }
 
-    /// Sends the last close frame, then closes the TCP connection once it is written.
+    /// Sends the last close frame, then closes the TCP connection; lingering after a failure.
+    ///
+    /// After a failure, once the frame is written our side is shut (FIN), and what the peer
+    /// still sends is read and discarded until it closes too, or the close timeout passes.
+    /// Closing at once with bytes unread would make the kernel answer with a reset, and a
+    /// peer still sending (the rest of a message too big, say) could lose the close frame
+    /// that says why: it would see "connection reset" instead of 1009. After a closing
+    /// handshake the peer has said it sends no more: the connection closes at once.
     func writeAndClose(closeFrame payload: ByteBuffer) {
         guard let context else { return }
         output.clear()
         WebSocketFrameCodec.writeHead(opcode: .connectionClose, length: payload.readableBytes, into: &output)
         var payload = payload
         output.writeBuffer(&payload)
-        context.writeAndFlush(wrapOutboundOut(output)).whenComplete { _ in context.close(promise: nil) }
+        let timeout = TimeAmount(configuration.closeTimeout)
+        let lingers = lingersOnClose
+        context.writeAndFlush(wrapOutboundOut(output)).whenComplete { [weak self] result in
+            guard lingers, case .success = result else { return context.close(promise: nil) }
+            let halfClosed = context.eventLoop.makePromise(of: Void.self)
+            context.close(mode: .output, promise: halfClosed)
+            halfClosed.futureResult.whenFailure { _ in context.close(promise: nil) }
+            self?.closeTimer?.cancel()
+            self?.closeTimer = context.eventLoop.scheduleTask(in: timeout) { context.close(promise: nil) }
+            self?.resumeReading()  // the discarding must not wait for a handler that is gone
+        }
     }
 
     static func closePayload(_ code: WebSocketCloseCode, reason: String) -> ByteBuffer {

@@ -54,6 +54,9 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
     var yielded = 0
     let consumption = InboundConsumption()
     var readPaused = false
+    /// The connection failed while the peer may still be sending: close lingering (see
+    /// `writeAndClose`).
+    var lingersOnClose = false
     var readPending = false
     var writableWaiters: [CheckedContinuation<Void, any Error>] = []
     /// Time of the last frame received, for the idle ping.
@@ -156,6 +159,9 @@ final class WebSocketConnectionHandler: ChannelDuplexHandler, RemovableChannelHa
     // MARK: Reading
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        // Past the closing handshake (draining, or closing while our side lingers) what the
+        // peer sends is not read as frames: it is dropped, not kept.
+        guard state == .open || state == .closeSent else { return }
         var bytes = unwrapInboundIn(data)
         lastReceived = eventLoop.now
         awaitingPong = false
