@@ -59,8 +59,15 @@ public struct RequestHead: Sendable {
     /// Bytes of the head, request line through the blank line.
     public internal(set) var length: Int = 0
 
+    /// An empty head with room for 16 header fields (the parser's, reused request after request).
     public init() {
-        headers.reserveCapacity(16)
+        self.init(headerCapacity: 16)
+    }
+
+    /// An empty head with room for `headerCapacity` fields (0: no allocation, for a head
+    /// kept aside only sometimes).
+    public init(headerCapacity: Int) {
+        if headerCapacity > 0 { headers.reserveCapacity(headerCapacity) }
     }
 
     /// True when a body follows the head.

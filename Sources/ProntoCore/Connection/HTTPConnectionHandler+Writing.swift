@@ -96,7 +96,7 @@ extension HTTPConnectionHandler {
         scratch = emptyBuffer
         body = emptyBuffer
         bodyHeadBytes = emptyBuffer
-        bodyHead = RequestHead()
+        bodyHead = RequestHead(headerCapacity: 0)
         if pending.capacity > Self.pendingInitialCapacity { pending = CircularBuffer(initialCapacity: Self.pendingInitialCapacity) }
         parser = RequestParser(limits: parser.limits)
     }

@@ -64,8 +64,9 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     /// Room for responses owed before the ring grows (once per connection, when it
-    /// pipelines deeper): small, so that an idle connection stays small.
-    static let pendingInitialCapacity = 4
+    /// pipelines deeper): one, so that an idle connection stays small. A sync response is
+    /// encoded at once and never takes a slot; the ring grows for async or pipelined ones.
+    static let pendingInitialCapacity = 1
 
     /// Output buffered in one batch before it is written early (see `takeRequests`).
     static let outputHighWaterMark = 256 * 1024
@@ -92,7 +93,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     @exclusivity(unchecked) var connectionInfo: ConnectionInfo?
 
     // The request whose body is being read (see `ConnectionStateMachine.Input.body`).
-    @exclusivity(unchecked) var bodyHead = RequestHead()
+    @exclusivity(unchecked) var bodyHead = RequestHead(headerCapacity: 0)
     @exclusivity(unchecked) var bodyHeadBytes: ByteBuffer
     @exclusivity(unchecked) var body: ByteBuffer
     @exclusivity(unchecked) var chunkedDecoder: ChunkedBodyDecoder
@@ -157,14 +158,16 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         parserLimits.maxBodySize = .max
         self.parser = RequestParser(limits: parserLimits)
         self.chunkedDecoder = ChunkedBodyDecoder(limits: settings.limits)
-        self.emptyBuffer = allocator.buffer(capacity: 0)
+        // The loop's one empty buffer: every connection's idle buffers point at it, none
+        // allocates its own (a storage each, kept for the connection's life).
+        self.emptyBuffer = resources.emptyBuffer
         self.input = emptyBuffer
         self.bodyHeadBytes = emptyBuffer
         self.body = emptyBuffer
         // Allocated by the first response (and again after an idle spell, see
         // `releaseBuffersIfIdle`): a connection that sends nothing costs no output buffer.
         self.output = emptyBuffer
-        self.scratch = allocator.buffer(capacity: 0)
+        self.scratch = emptyBuffer
     }
 
     // MARK: Lifecycle
