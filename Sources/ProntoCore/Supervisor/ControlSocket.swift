@@ -14,13 +14,10 @@ struct ControlSocket {
 
     /// Listens at `path` (a socket file left there by an earlier run is replaced).
     init(path: String) throws {
-        var address = try Self.address(path)
-        var existing = stat()
-        if lstat(path, &existing) == 0, existing.st_mode & S_IFMT == S_IFSOCK { unlink(path) }
+        let address = try Self.address(path)
+        UnixSocketAddress.removeStaleSocket(at: path)
         let descriptor = ProcessSpawner.moveHigh(socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue | SOCK_NONBLOCK.rawValue), 0))
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
+        let bound = address.withSockaddr { bind(descriptor, $0, $1) }
         guard descriptor >= 0, bound == 0, listen(descriptor, 16) == 0 else {
             let reason = String(cString: strerror(errno))
             if descriptor >= 0 { closeDescriptor(descriptor) }
@@ -57,15 +54,13 @@ struct ControlSocket {
 
     /// The report from the supervisor listening at `path` (waits at most 5 s).
     static func request(path: String) throws -> String {
-        var address = try Self.address(path)
+        let address = try Self.address(path)
         let client = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard client >= 0 else { throw SupervisorError.controlSocket(path, String(cString: strerror(errno))) }
         defer { closeDescriptor(client) }
         var timeout = timeval(tv_sec: 5, tv_usec: 0)
         setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(client, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
+        let connected = address.withSockaddr { connect(client, $0, $1) }
         guard connected == 0 else {
             throw SupervisorError.controlSocket(path, "\(String(cString: strerror(errno))) (is a supervisor running with this control socket?)")
         }
@@ -79,15 +74,10 @@ struct ControlSocket {
         }
     }
 
-    private static func address(_ path: String) throws -> sockaddr_un {
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard !bytes.isEmpty, bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
-            throw SupervisorError.controlSocket(path, "a UNIX socket path must have 1 to \(MemoryLayout.size(ofValue: address.sun_path) - 1) bytes")
+    private static func address(_ path: String) throws -> UnixSocketAddress {
+        guard let address = UnixSocketAddress(path: path) else {
+            throw SupervisorError.controlSocket(path, "a UNIX socket path must have 1 to \(UnixSocketAddress.maxPathLength) bytes")
         }
-        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes + [0]) }
         return address
     }
 }
-

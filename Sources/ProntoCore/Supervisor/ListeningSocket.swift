@@ -32,22 +32,14 @@ enum ListeningSocket {
             try finish(socket, target: target, backlog: backlog) { bind(socket, first.pointee.ai_addr, first.pointee.ai_addrlen) }
             return socket
         case .unixSocket(let path):
-            var address = sockaddr_un()
-            address.sun_family = sa_family_t(AF_UNIX)
-            let bytes = Array(path.utf8)
-            guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
-                throw SupervisorError.cannotListen(target, "the path is longer than a UNIX socket address holds")
+            guard let address = UnixSocketAddress(path: path) else {
+                throw SupervisorError.cannotListen(
+                    target, "a UNIX socket path must have 1 to \(UnixSocketAddress.maxPathLength) bytes"
+                )
             }
-            withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes + [0]) }
-            // As the in-process server does: a socket file left by an earlier run is replaced.
-            var status = stat()
-            if lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFSOCK { unlink(path) }
+            UnixSocketAddress.removeStaleSocket(at: path)
             let socket = try make(family: AF_UNIX, target: target)
-            try finish(socket, target: target, backlog: backlog) {
-                withUnsafePointer(to: &address) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-                }
-            }
+            try finish(socket, target: target, backlog: backlog) { address.withSockaddr { bind(socket, $0, $1) } }
             return socket
         }
     }

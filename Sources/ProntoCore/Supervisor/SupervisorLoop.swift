@@ -75,7 +75,8 @@ final class SupervisorLoop {
     init(configuration: ServerConfiguration, policy: RestartPolicy) throws {
         self.configuration = configuration
         self.policy = policy
-        var variables = ProcessEnvironment.current()
+        let inheritedEnvironment = ProcessEnvironment.current()
+        var variables = inheritedEnvironment
         let handover = try variables[Handover.variable].map(Handover.init(text:))
         for name in [InheritedListener.workerVariable, Handover.variable, "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES"] {
             variables[name] = nil
@@ -86,7 +87,7 @@ final class SupervisorLoop {
         if let handover {
             listener = handover.listener
             _ = fcntl(listener, F_SETFD, FD_CLOEXEC)
-        } else if case .systemd(let inherited)? = try InheritedListener.from(environment: ProcessEnvironment.current(), pid: getpid()) {
+        } else if case .systemd(let inherited)? = try InheritedListener.from(environment: inheritedEnvironment, pid: getpid()) {
             listener = ProcessSpawner.moveHigh(inherited)
             _ = fcntl(listener, F_SETFD, FD_CLOEXEC)
         } else {
