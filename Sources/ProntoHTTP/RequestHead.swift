@@ -59,9 +59,12 @@ public struct RequestHead: Sendable {
     /// Bytes of the head, request line through the blank line.
     public internal(set) var length: Int = 0
 
-    /// An empty head with room for 16 header fields (the parser's, reused request after request).
+    /// Header fields a head has room for before its array grows: a browser sends 10 to 15.
+    public static let typicalHeaderCount = 16
+
+    /// An empty head with room for ``typicalHeaderCount`` header fields.
     public init() {
-        self.init(headerCapacity: 16)
+        self.init(headerCapacity: Self.typicalHeaderCount)
     }
 
     /// An empty head with room for `headerCapacity` fields (0: no allocation, for a head

@@ -37,8 +37,9 @@ public struct RequestParser: Sendable {
     private var scanned = 0
     /// Offset of the first field line, where the header-section limit counts from.
     private var headerSectionStart = 0
-    /// The head being built. Its header array is reused across requests.
-    private var head = RequestHead()
+    /// The head being built. Its header array is reused across requests; it is allocated
+    /// by the first request line (see `releaseStorage`), so a parser costs nothing until used.
+    private var head = RequestHead(headerCapacity: 0)
     /// Set when a head was returned: it is reset lazily, at the start of the next call,
     /// so that the caller has dropped its copy and the header array is reused in place.
     private var needsReset = false
@@ -70,6 +71,17 @@ public struct RequestParser: Sendable {
         transferEncodingChunkedNotLast = false
         transferEncodingOtherCoding = false
     }
+
+    /// Forgets any partial head and gives back the header array: for a connection left
+    /// idle, whose next request (if any) allocates it again.
+    public mutating func releaseStorage() {
+        reset()
+        head = RequestHead(headerCapacity: 0)
+    }
+
+    /// Header fields the parser has room for without allocating: 0 until its first request
+    /// line and after ``releaseStorage()``.
+    public var reservedHeaderCount: Int { head.headers.capacity }
 
     /// True while a head has started but is not complete (for the slow-client deadline).
     public var isInsideHead: Bool {
@@ -124,6 +136,9 @@ public struct RequestParser: Sendable {
             case .requestLine:
                 if lineEnd != lineStart {  // RFC 9112 §2.2: empty lines before the request line are ignored
                     if let error = parseRequestLine(base, lineStart, lineEnd) { return fail(error) }
+                    // Once per request; true only for a parser's first request (or its first
+                    // after `releaseStorage`): room for a typical head in one allocation.
+                    if head.headers.capacity == 0 { head.headers.reserveCapacity(RequestHead.typicalHeaderCount) }
                     phase = .headers
                     headerSectionStart = next
                 }

@@ -22,17 +22,20 @@ class Sizes:
     head_timeout: int
     write_timeout: int
     idle_connections: int
+    # KiB per idle connection: the 4 for 10,000; 2,000 spread the process's fixed
+    # growth (heap arenas, NIO's arrays) over fewer, measured 3.97 against 4.1.
+    idle_kib: float
     wrk_seconds: int
     min_rate_share: float
 
     @staticmethod
     def short():
         # Loose rate share: CI machines are shared and noisy; the long run holds the target.
-        return Sizes(300, 100, 16, 2, 3, 2000, 3, 0.5)
+        return Sizes(300, 100, 16, 2, 3, 2000, 4.5, 3, 0.5)
 
     @staticmethod
     def long():
-        return Sizes(1000, 200, 40, 10, 30, 10000, 10, 0.95)
+        return Sizes(1000, 200, 40, 10, 30, 10000, 4.0, 10, 0.95)
 
 
 def slowhttptest(mode, url, size, seconds, extra=()):
@@ -200,8 +203,7 @@ def idle_case(binary, Hello, wrk, size):
     each, back = result["kib_per_connection"], result["rss_closed_kib"] <= result["rss_start_kib"] * 1.1
     figures = (f"{result['connections']} idle keep-alive connections: {each} KiB each "
                f"(RSS {result['rss_start_kib']} → {result['rss_open_kib']} → {result['rss_closed_kib']} KiB after they closed)")
-    # 4 KiB is the target; the check holds what was reached (see Hardening.md).
-    return each <= 6.5 and back, "≤ 6.5 KiB each (target 4); RSS within 10% of the start after they close", figures
+    return each <= size.idle_kib and back, f"≤ {size.idle_kib} KiB each once the reaper released their buffers; RSS within 10% of the start after they close", figures
 
 
 def sigterm_case(binary, Hello, wrk, size):

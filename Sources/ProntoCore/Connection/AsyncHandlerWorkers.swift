@@ -43,6 +43,10 @@ final class AsyncHandlerWorkers: @unchecked Sendable {
     /// True while ``submit(_:)`` runs a worker inline: the worker that sees it after its
     /// handler returned is still on the read callback's stack (it did not suspend).
     @exclusivity(unchecked) private var runsInline = false
+    /// The job a worker taking the connection's input found (see `takeNext`), kept here
+    /// rather than in the connection: it exists only while a worker takes, and a connection
+    /// that has no workers does not carry the room for one (224 bytes).
+    @exclusivity(unchecked) var capturedJob: Job?
 
     init(
         loop: any EventLoop, executor: EventLoopTaskExecutor, logger: Logger,

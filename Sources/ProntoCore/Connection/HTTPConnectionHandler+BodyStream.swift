@@ -83,7 +83,7 @@ extension HTTPConnectionHandler {
         default: tooMuchLeft = true  // chunked: the rest is unknown
         }
         // A client waiting for `100 Continue` will not send the body now.
-        if tooMuchLeft || (bodyHead.expectsContinue && !sentContinue) {
+        if tooMuchLeft || (arriving.map { $0.head.expectsContinue && !$0.sentContinue } ?? false) {
             state.bodyAbandoned()
             return true
         }

@@ -16,7 +16,7 @@ extension HTTPConnectionHandler {
 
     func takeRequests() {
         // A job captured for a worker (see `takeNextAsyncJob`) ends the loop: it runs first.
-        while capturedJob == nil, state.isTakingRequests, pending.count < settings.maxPipelinedRequests {
+        while !hasCapturedJob, state.isTakingRequests, pending.count < settings.maxPipelinedRequests {
             // Big responses: write what the batch holds so far instead of buffering it all,
             // and stop taking requests while the socket cannot keep up (resumed by
             // channelWritabilityChanged). This bounds memory per connection.
@@ -53,7 +53,7 @@ extension HTTPConnectionHandler {
                 if available == 0 { return }
                 var slice = input.readSlice(length: available)!
                 switch bodySink {
-                case .collect: body.writeBuffer(&slice)
+                case .collect: arriving!.bytes.writeBuffer(&slice)
                 case .stream(let source): deliverBody(slice, to: source)
                 case .discard: break
                 }
@@ -88,22 +88,20 @@ extension HTTPConnectionHandler {
             }
         }
         if let maxSize, length > maxSize { return refuse(HTTPParseError(.bodyTooLarge(limit: maxSize))) }
-        if head.isChunked {
-            var limits = settings.limits
-            limits.maxBodySize = maxSize ?? .max
-            chunkedDecoder = ChunkedBodyDecoder(limits: limits)
-        }
+        var limits = settings.limits
+        limits.maxBodySize = maxSize ?? .max
+        let decoder = ChunkedBodyDecoder(limits: limits)
         if streams {
             state.headCompleted(body: head.isChunked ? .chunked : .contentLength(remaining: length))
-            bodyHead = head
+            arriving = ArrivingBody(head: copy head, headBytes: emptyBuffer, bytes: emptyBuffer, chunkedDecoder: decoder)
             sendContinueIfExpected()
             return startBodyStream(head, headBytes)
         }
         if head.isChunked {
             state.headCompleted(body: .chunked)
-            bodyHead = head
-            bodyHeadBytes = headBytes
-            body = context.channel.allocator.buffer(capacity: 0)
+            arriving = ArrivingBody(
+                head: consume head, headBytes: headBytes, bytes: context.channel.allocator.buffer(capacity: 0), chunkedDecoder: decoder
+            )
             sendContinueIfExpected()
         } else if input.readableBytes >= length {
             // The whole body is here: hand out a slice, no copy.
@@ -111,14 +109,13 @@ extension HTTPConnectionHandler {
             let body = input.readSlice(length: length)!
             dispatch(consume head, headBytes, body)
         } else {
-            bodyHead = head
-            bodyHeadBytes = headBytes
             // Grow with what arrives: a client announcing a large body and sending it
             // slowly must not make every connection reserve the maximum up front.
-            body = context.channel.allocator.buffer(capacity: min(length, 64 * 1024))
+            var body = context.channel.allocator.buffer(capacity: min(length, 64 * 1024))
             var rest = input.readSlice(length: input.readableBytes)!
             body.writeBuffer(&rest)
             state.headCompleted(body: .contentLength(remaining: length - body.readableBytes))
+            arriving = ArrivingBody(head: consume head, headBytes: headBytes, bytes: body, chunkedDecoder: decoder)
             sendContinueIfExpected()
         }
     }
@@ -127,12 +124,13 @@ extension HTTPConnectionHandler {
     private func decodeChunks() -> Bool {
         while true {
             if state.isBodyPaused { return false }
-            let step = input.withUnsafeReadableBytes { chunkedDecoder.decode($0) }
+            guard let arriving else { preconditionFailure("HTTPConnectionHandler: a chunked body with no arriving request") }
+            let step = input.withUnsafeReadableBytes { arriving.chunkedDecoder.decode($0) }
             switch step {
             case .data(let range, let consumed):
                 switch bodySink {
                 case .collect:
-                    input.withUnsafeReadableBytes { _ = body.writeBytes(UnsafeRawBufferPointer(rebasing: $0[range])) }
+                    input.withUnsafeReadableBytes { _ = arriving.bytes.writeBytes(UnsafeRawBufferPointer(rebasing: $0[range])) }
                 case .stream(let source):
                     deliverBody(input.getSlice(at: input.readerIndex + range.lowerBound, length: range.count)!, to: source)
                 case .discard:
@@ -157,15 +155,11 @@ extension HTTPConnectionHandler {
 
     private func finishBody() {
         state.bodyCompleted()
-        sentContinue = false
+        let arriving = self.arriving.take()
         switch bodySink {
         case .collect:
-            let head = bodyHead
-            let headBytes = bodyHeadBytes
-            let body = self.body
-            bodyHeadBytes = emptyBuffer
-            self.body = emptyBuffer
-            dispatch(head, headBytes, body)
+            guard let arriving else { preconditionFailure("HTTPConnectionHandler: a collected body with no arriving request") }
+            dispatch(arriving.head, arriving.headBytes, arriving.bytes)
         case .stream(let source):
             // Dispatched when its head arrived.
             bodySink = .collect
@@ -181,9 +175,9 @@ extension HTTPConnectionHandler {
         // A streamed body's request is owed already (dispatched at its head); a body being
         // discarded was answered already: no 100 then.
         let owedBefore = pending.count - (bodySink.isStream ? 1 : 0)
-        guard bodyHead.expectsContinue, !sentContinue, owedBefore == 0, activeStream == nil, !bodySink.isDiscard,
-            bodyHead.version.isAtLeast1_1 else { return }
-        sentContinue = true
+        guard let arriving, arriving.head.expectsContinue, !arriving.sentContinue, owedBefore == 0, activeStream == nil,
+            !bodySink.isDiscard, arriving.head.version.isAtLeast1_1 else { return }
+        arriving.sentContinue = true
         output.writeStaticString("HTTP/1.1 100 Continue\r\n\r\n")
         if !inReadBatch { flush() }
     }

@@ -70,7 +70,8 @@ extension HTTPConnectionHandler {
         let job = AsyncHandlerWorkers.Job(respond: respond, request: consume request, sequence: sequence)
         if capturesAsyncJob {
             // A worker is taking the input itself (see `takeNextAsyncJob`): it runs this one.
-            capturedJob = consume job
+            asyncWorker!.capturedJob = consume job
+            hasCapturedJob = true
         } else {
             asyncWorker!.submit(consume job)
         }
@@ -85,7 +86,8 @@ extension HTTPConnectionHandler {
         capturesAsyncJob = true
         takeRequests()
         capturesAsyncJob = false
-        return capturedJob.take()
+        hasCapturedJob = false
+        return asyncWorker?.capturedJob.take()
     }
 
     /// An async handler finished: encode its response, and every one after it that is ready.

@@ -20,33 +20,6 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    struct Settings {
-        var limits: HTTPLimits
-        var idleTimeout: TimeAmount
-        var requestHeadTimeout: TimeAmount
-        var maxPipelinedRequests: Int
-        var shutdownLinger: TimeAmount = .zero
-        var minimumBodyRate: MinimumDataRate?
-        var writeTimeout: TimeAmount = .zero
-
-        init(limits: HTTPLimits, idleTimeout: TimeAmount, requestHeadTimeout: TimeAmount, maxPipelinedRequests: Int) {
-            self.limits = limits
-            self.idleTimeout = idleTimeout
-            self.requestHeadTimeout = requestHeadTimeout
-            self.maxPipelinedRequests = maxPipelinedRequests
-        }
-
-        init(_ configuration: ServerConfiguration) {
-            self.init(
-                limits: configuration.limits, idleTimeout: configuration.idleTimeout,
-                requestHeadTimeout: configuration.requestHeadTimeout, maxPipelinedRequests: configuration.maxPipelinedRequests
-            )
-            shutdownLinger = configuration.shutdownLinger
-            minimumBodyRate = configuration.minimumRequestBodyRate
-            writeTimeout = configuration.writeTimeout
-        }
-    }
-
     /// A response owed, in request order. `response` is nil while its handler runs.
     struct Pending {
         var response: Response?
@@ -66,16 +39,20 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     /// Room for responses owed before the ring grows (once per connection, when it
     /// pipelines deeper): one, so that an idle connection stays small. A sync response is
     /// encoded at once and never takes a slot; the ring grows for async or pipelined ones.
+    /// Until then a connection shares its loop's empty ring (`LoopResources`).
     static let pendingInitialCapacity = 1
 
     /// Output buffered in one batch before it is written early (see `takeRequests`).
     static let outputHighWaterMark = 256 * 1024
 
-    let settings: Settings
-    let handler: HTTPHandler
+    /// The server's settings, handler and logger: one object for all its connections.
+    let shared: Shared
     let resources: LoopResources
-    let logger: Logger
-    let onClose: (@Sendable (any Channel) -> Void)?
+    var settings: Settings { shared.settings }
+    var handler: HTTPHandler { shared.handler }
+    var logger: Logger { shared.logger }
+    /// The loop's one empty buffer, for buffers that hold nothing (see `LoopResources`).
+    var emptyBuffer: ByteBuffer { resources.emptyBuffer }
 
     // Every stored property below is touched only on the connection's event loop, one
     // callback at a time, so the runtime's dynamic exclusivity checks can never fire;
@@ -85,19 +62,14 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     @exclusivity(unchecked) var parser: RequestParser
     /// Unconsumed input: the bytes from the start of the current (partial) request on.
     @exclusivity(unchecked) var input: ByteBuffer
-    @exclusivity(unchecked) var emptyBuffer: ByteBuffer
     /// Responses of this batch, written once in `channelReadComplete`.
     @exclusivity(unchecked) var output: ByteBuffer
     /// Where a body of unknown length is measured before its head is written.
     @exclusivity(unchecked) var scratch: ByteBuffer
     @exclusivity(unchecked) var connectionInfo: ConnectionInfo?
 
-    // The request whose body is being read (see `ConnectionStateMachine.Input.body`).
-    @exclusivity(unchecked) var bodyHead = RequestHead(headerCapacity: 0)
-    @exclusivity(unchecked) var bodyHeadBytes: ByteBuffer
-    @exclusivity(unchecked) var body: ByteBuffer
-    @exclusivity(unchecked) var chunkedDecoder: ChunkedBodyDecoder
-    @exclusivity(unchecked) var sentContinue = false
+    /// The request whose body is being read, when it arrives after its head.
+    @exclusivity(unchecked) var arriving: ArrivingBody?
     @exclusivity(unchecked) var bodySink = BodySink.collect
     /// Numbers streamed bodies, so a late signal from an old one's consumer is ignored.
     @exclusivity(unchecked) var bodyStreamGeneration: UInt64 = 0
@@ -112,14 +84,15 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     @exclusivity(unchecked) var upgradeToPerform: ProtocolUpgrade?
 
     // Responses not yet encoded, oldest first; `headSequence` numbers the first.
-    @exclusivity(unchecked) var pending = CircularBuffer<Pending>(initialCapacity: HTTPConnectionHandler.pendingInitialCapacity)
+    @exclusivity(unchecked) var pending: CircularBuffer<Pending>
     @exclusivity(unchecked) var headSequence: UInt64 = 0
     /// Runs this connection's async handlers (created at the first one).
     @exclusivity(unchecked) var asyncWorker: AsyncHandlerWorkers?
     /// A worker is taking requests from the input (see `takeNextAsyncJob`): the next async
     /// request's job is kept here for it instead of being submitted.
     @exclusivity(unchecked) var capturesAsyncJob = false
-    @exclusivity(unchecked) var capturedJob: AsyncHandlerWorkers.Job?
+    /// The worker holds a captured job (in `AsyncHandlerWorkers.capturedJob`).
+    @exclusivity(unchecked) var hasCapturedJob = false
 
     // Call-stack facts, not connection states: they order NIO's callbacks.
     @exclusivity(unchecked) var inReadBatch = false
@@ -131,18 +104,20 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     @exclusivity(unchecked) var resumeDeferred = false
 
     // One timer per connection, re-armed lazily (see `timerFired`).
-    @exclusivity(unchecked) var timer: Scheduled<Void>?
+    @exclusivity(unchecked) var timer: NIOScheduledCallback?
     @exclusivity(unchecked) var timerDeadline = NIODeadline.distantFuture
 
-    init(
+    convenience init(
         settings: Settings, handler: HTTPHandler, resources: LoopResources, logger: Logger,
-        allocator: ByteBufferAllocator, onClose: (@Sendable (any Channel) -> Void)? = nil
+        allocator: ByteBufferAllocator
     ) {
-        self.settings = settings
-        self.handler = handler
+        self.init(shared: Shared(settings: settings, handler: handler, logger: logger), resources: resources)
+    }
+
+    init(shared: Shared, resources: LoopResources) {
+        self.shared = shared
         self.resources = resources
-        self.logger = logger
-        self.onClose = onClose
+        let settings = shared.settings
         self.state = ConnectionStateMachine(
             now: NIODeadline.now().uptimeNanoseconds,
             timeouts: .init(
@@ -157,17 +132,15 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         var parserLimits = settings.limits
         parserLimits.maxBodySize = .max
         self.parser = RequestParser(limits: parserLimits)
-        self.chunkedDecoder = ChunkedBodyDecoder(limits: settings.limits)
         // The loop's one empty buffer: every connection's idle buffers point at it, none
         // allocates its own (a storage each, kept for the connection's life).
-        self.emptyBuffer = resources.emptyBuffer
+        let emptyBuffer = resources.emptyBuffer
         self.input = emptyBuffer
-        self.bodyHeadBytes = emptyBuffer
-        self.body = emptyBuffer
         // Allocated by the first response (and again after an idle spell, see
         // `releaseBuffersIfIdle`): a connection that sends nothing costs no output buffer.
         self.output = emptyBuffer
         self.scratch = emptyBuffer
+        self.pending = resources.emptyPendingRing
     }
 
     // MARK: Lifecycle
@@ -195,7 +168,6 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     func channelInactive(context: ChannelHandlerContext) {
         state.closed()
         stopWork()
-        onClose?(context.channel)
         context.fireChannelInactive()
     }
 

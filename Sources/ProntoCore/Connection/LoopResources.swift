@@ -14,6 +14,9 @@ final class LoopResources: @unchecked Sendable {
     /// An empty buffer shared by the loop's connections for their idle buffers. Never
     /// written in place: it is always referenced here too, so a write copies it first.
     let emptyBuffer = ByteBufferAllocator().buffer(capacity: 0)
+    /// The same for the ring of responses owed: a connection holds this one until its first
+    /// response that waits (async or pipelined behind one), whose append copies it.
+    let emptyPendingRing = CircularBuffer<HTTPConnectionHandler.Pending>(initialCapacity: HTTPConnectionHandler.pendingInitialCapacity)
 
     init(loop: any EventLoop) {
         dateCache = DateCache()

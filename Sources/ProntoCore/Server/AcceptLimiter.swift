@@ -33,6 +33,10 @@ final class AcceptLimiter: ChannelDuplexHandler {
 
     private let maxConnections: Int
     private let logger: Logger
+    /// Told of every accepted connection's close, on the connection's loop (the server's
+    /// registry forgets it): this handler's close callback is the only one a connection
+    /// gets, so each costs one callback, not one per interested party.
+    private let onClose: (@Sendable (any Channel) -> Void)?
     /// Connections accepted and not closed yet, served or held.
     private var open = 0
     /// Accepted past the limit: served, in order, when connections close.
@@ -46,9 +50,10 @@ final class AcceptLimiter: ChannelDuplexHandler {
     private var backoffTimer: Scheduled<Void>?
     static let backoff = TimeAmount.seconds(1)
 
-    init(maxConnections: Int, logger: Logger) {
+    init(maxConnections: Int, logger: Logger, onClose: (@Sendable (any Channel) -> Void)? = nil) {
         self.maxConnections = maxConnections
         self.logger = logger
+        self.onClose = onClose
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -73,7 +78,8 @@ final class AcceptLimiter: ChannelDuplexHandler {
         let loop = context.eventLoop
         // The count goes down on this (the listener's) loop, whichever loop the connection
         // lives on: one hop per connection, never per request.
-        channel.closeFuture.whenComplete { [self = NIOLoopBound(self, eventLoop: loop)] _ in
+        channel.closeFuture.whenComplete { [self = NIOLoopBound(self, eventLoop: loop), onClose] _ in
+            onClose?(channel)
             loop.execute { self.value.connectionClosed() }
         }
         if open > maxConnections {

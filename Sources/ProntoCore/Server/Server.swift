@@ -153,17 +153,18 @@ public final class Server: Sendable {
     /// Requests dispatched since the server started, over all its event loops.
     public func requestsServed() async -> Int {
         var total = 0
-        for resources in loops.withLockedValue({ $0 }) {
-            total += (try? await resources.executor.loop.submit { resources.requestsServed }.get()) ?? 0
-        }
+        for count in requestCounts() { total += (try? await count.get()) ?? 0 }
         return total
     }
 
     /// ``requestsServed()`` for a thread that may block (the worker's control thread).
     private func requestsServedNow() -> Int {
-        loops.withLockedValue { $0 }.reduce(0) { total, resources in
-            total + ((try? resources.executor.loop.submit { resources.requestsServed }.wait()) ?? 0)
-        }
+        requestCounts().reduce(0) { total, count in total + ((try? count.wait()) ?? 0) }
+    }
+
+    /// Each loop's count, read on its loop (the counter is not atomic).
+    private func requestCounts() -> [EventLoopFuture<Int>] {
+        loops.withLockedValue { $0 }.map { resources in resources.executor.loop.submit { resources.requestsServed } }
     }
 
     /// Binds the listening socket on `group` (or adopts the `inherited` one), with Pronto's
@@ -177,10 +178,15 @@ public final class Server: Sendable {
         let logger = configuration.logger
         let registry = self.registry
         let maxConnections = configuration.maxConnections
+        let shared = HTTPConnectionHandler.Shared(
+            settings: settings, handler: handler, logger: logger
+        )
         var bootstrap = ServerBootstrap(group: group)
             .serverChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(AcceptLimiter(maxConnections: maxConnections, logger: logger))
+                    try channel.pipeline.syncOperations.addHandler(AcceptLimiter(
+                        maxConnections: maxConnections, logger: logger, onClose: { registry.remove($0) }
+                    ))
                 }
             }
             .serverChannelOption(.backlog, value: configuration.backlog)
@@ -198,10 +204,7 @@ public final class Server: Sendable {
                     guard let resources = loops[ObjectIdentifier(channel.eventLoop)] else {
                         throw ServerError.foreignEventLoop
                     }
-                    let connection = HTTPConnectionHandler(
-                        settings: settings, handler: handler, resources: resources, logger: logger,
-                        allocator: channel.allocator, onClose: { registry.remove($0) }
-                    )
+                    let connection = HTTPConnectionHandler(shared: shared, resources: resources)
                     try channel.pipeline.syncOperations.addHandler(connection)
                     registry.add(channel)
                 }

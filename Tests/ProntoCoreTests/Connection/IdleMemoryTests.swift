@@ -8,7 +8,7 @@ import Testing
 /// takes them again for its next request.
 @Suite("Idle connection memory")
 struct IdleMemoryTests {
-    @Test("the output buffer, the header array and a grown pipeline ring are released when idle")
+    @Test("the output buffer, the parser's header array and a grown pipeline ring are released when idle")
     func releasedWhenIdle() async throws {
         let channel = NIOAsyncTestingChannel()
         let gate = Gate()
@@ -29,14 +29,18 @@ struct IdleMemoryTests {
             await channel.testingEventLoop.run()
             await Task.yield()
         }
-        let grown = try await channel.eventLoop.submit { (handler.output.capacity, ring) }.get()
+        let grown = try await channel.eventLoop.submit { (handler.output.capacity, ring, handler.parser.reservedHeaderCount) }.get()
         #expect(grown.0 > 0, "the responses were encoded into the output buffer")
         #expect(grown.1 >= 16, "16 requests in flight grew the ring")
+        #expect(grown.2 >= RequestHead.typicalHeaderCount, "the parser kept its header array between requests")
 
         await channel.testingEventLoop.advanceTime(by: .seconds(3))  // the reaper's first round
-        let idle = try await channel.eventLoop.submit { (handler.output.capacity, handler.pending.capacity) }.get()
+        let idle = try await channel.eventLoop.submit {
+            (handler.output.capacity, handler.pending.capacity, handler.parser.reservedHeaderCount)
+        }.get()
         #expect(idle.0 == 0)
         #expect(idle.1 == HTTPConnectionHandler.pendingInitialCapacity)
+        #expect(idle.2 == 0, "the parser gave its header array back")
 
         try await channel.writeInbound(ByteBuffer(string: "GET /plaintext HTTP/1.1\r\nHost: t\r\n\r\n"))
         await channel.testingEventLoop.run()
