@@ -6,6 +6,7 @@
 #   scripts/fuzz.sh --short                # 12 s per target (what scripts/test.sh runs)
 #   scripts/fuzz.sh --runs 50000000        # executions per target
 #   scripts/fuzz.sh --time 600             # seconds per target
+#   scripts/fuzz.sh --runs 10000000 --time 900   # whichever comes first
 #   scripts/fuzz.sh RouterFuzzer JSONFuzzer   # only these targets
 #   scripts/fuzz.sh --no-build …           # run the targets built last time
 #
@@ -21,22 +22,26 @@ cd "$(dirname "$0")/.."
 
 TARGETS_ALL=(RequestParserFuzzer ChunkedDecoderFuzzer ConnectionFuzzer RouterFuzzer JSONFuzzer
     WebSocketFrameFuzzer UTF8Fuzzer URLEncodedFormFuzzer MultipartFuzzer)
-limit=(-runs=10000000)
+runs=10000000
+seconds=""
 build=1
 targets=()
 while [[ $# -gt 0 ]]; do
     case "$1" in
-        --short) limit=(-max_total_time=12) ;;
-        --runs) limit=(-runs="$2"); shift ;;
-        --time) limit=(-max_total_time="$2"); shift ;;
+        --short) runs=""; seconds=12 ;;
+        --runs) runs="$2"; runs_given=1; shift ;;
+        --time) seconds="$2"; [[ -n "${runs_given:-}" ]] || runs=""; shift ;;
         --no-build) build=0 ;;
-        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
         -*) echo "unknown option $1" >&2; exit 2 ;;
         *) targets+=("$1") ;;
     esac
     shift
 done
 [[ ${#targets[@]} -gt 0 ]] || targets=("${TARGETS_ALL[@]}")
+limit=()
+[[ -z "$runs" ]] || limit+=(-runs="$runs")
+[[ -z "$seconds" ]] || limit+=(-max_total_time="$seconds")
 
 FUZZ=Fuzz
 BUILD="$FUZZ/.build"
