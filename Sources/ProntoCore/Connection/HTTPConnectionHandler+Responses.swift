@@ -71,7 +71,6 @@ extension HTTPConnectionHandler {
         if capturesAsyncJob {
             // A worker is taking the input itself (see `takeNextAsyncJob`): it runs this one.
             asyncWorker!.capturedJob = consume job
-            hasCapturedJob = true
         } else {
             asyncWorker!.submit(consume job)
         }
@@ -86,7 +85,6 @@ extension HTTPConnectionHandler {
         capturesAsyncJob = true
         takeRequests()
         capturesAsyncJob = false
-        hasCapturedJob = false
         return asyncWorker?.capturedJob.take()
     }
 

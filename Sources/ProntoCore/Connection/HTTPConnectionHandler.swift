@@ -92,7 +92,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     /// request's job is kept here for it instead of being submitted.
     @exclusivity(unchecked) var capturesAsyncJob = false
     /// The worker holds a captured job (in `AsyncHandlerWorkers.capturedJob`).
-    @exclusivity(unchecked) var hasCapturedJob = false
+    var hasCapturedJob: Bool { asyncWorker?.capturedJob != nil }
 
     // Call-stack facts, not connection states: they order NIO's callbacks.
     @exclusivity(unchecked) var inReadBatch = false
