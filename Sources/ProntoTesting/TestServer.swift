@@ -51,6 +51,20 @@ public final class TestServer: Sendable {
 
     /// Opens a new client connection.
     public func connect() async throws -> TestConnection {
+        try await connect(sending: [])
+    }
+
+    /// Opens a new client connection and sends `bytes` on it at once. Live, they are written
+    /// by the client's event loop as soon as the socket connects, not by the test's task:
+    /// on a busy machine that task may resume seconds later, past a short server timeout
+    /// that counts from the connect, and a test of that timeout would then be timing the
+    /// test runner. Use it where the server's clock starts at the connection's opening.
+    public func connect(sending text: String) async throws -> TestConnection {
+        try await connect(sending: Array(text.utf8))
+    }
+
+    /// ``connect(sending:)-(String)`` with raw bytes.
+    public func connect(sending bytes: [UInt8]) async throws -> TestConnection {
         let inbox = ByteInbox()
         switch mode {
         case .inProcess:
@@ -62,7 +76,9 @@ public final class TestServer: Sendable {
                 try ServerConnection.configure(channel, configuration: configuration, handler: handler)
             }
             try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 40000))
-            return TestConnection(transport: .inProcess(channel), inbox: inbox)
+            let connection = TestConnection(transport: .inProcess(channel), inbox: inbox)
+            if !bytes.isEmpty { try await connection.send(bytes) }
+            return connection
         case .live:
             guard let server, let address = server.localAddress, let clientGroup else {
                 throw TestClientError("the test server is not running")
@@ -74,7 +90,13 @@ public final class TestServer: Sendable {
                         try channel.pipeline.syncOperations.addHandler(InboundCapture(inbox: inbox))
                     }
                 }
-                .connect(to: address).get()
+                .connect(to: address)
+                .flatMap { channel in
+                    // On the client's loop, right after the connect (see the doc comment).
+                    bytes.isEmpty ? channel.eventLoop.makeSucceededFuture(channel)
+                        : channel.writeAndFlush(ByteBuffer(bytes: bytes)).map { channel }
+                }
+                .get()
             return TestConnection(transport: .live(channel), inbox: inbox)
         }
     }
