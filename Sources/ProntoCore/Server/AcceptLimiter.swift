@@ -33,10 +33,12 @@ final class AcceptLimiter: ChannelDuplexHandler {
 
     private let maxConnections: Int
     private let logger: Logger
-    /// Told of every accepted connection's close, on the connection's loop (the server's
-    /// registry forgets it): this handler's close callback is the only one a connection
-    /// gets, so each costs one callback, not one per interested party.
-    private let onClose: (@Sendable (any Channel) -> Void)?
+    /// The server's registry, which every accepted connection joins until it closes.
+    private let registry: ConnectionRegistry
+    /// This listener's connections in the registry: the registry's close callback frees
+    /// the connection's slot here too, so each connection costs one callback, not one per
+    /// interested party. Made when the handler is added (it needs the loop).
+    private var source: ConnectionRegistry.Source?
     /// Connections accepted and not closed yet, served or held.
     private var open = 0
     /// Accepted past the limit: served, in order, when connections close.
@@ -50,18 +52,21 @@ final class AcceptLimiter: ChannelDuplexHandler {
     private var backoffTimer: Scheduled<Void>?
     static let backoff = TimeAmount.seconds(1)
 
-    init(maxConnections: Int, logger: Logger, onClose: (@Sendable (any Channel) -> Void)? = nil) {
+    init(maxConnections: Int, logger: Logger, registry: ConnectionRegistry = ConnectionRegistry()) {
         self.maxConnections = maxConnections
         self.logger = logger
-        self.onClose = onClose
+        self.registry = registry
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        source = registry.source(closed: SlotReturn(NIOLoopBound(self, eventLoop: context.eventLoop)))
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        // The source holds this handler: connections still open keep it for their closes.
+        source = nil
         backoffTimer?.cancel()
         backoffTimer = nil
         // The listener closed (shutdown): connections still held were never served.
@@ -75,13 +80,7 @@ final class AcceptLimiter: ChannelDuplexHandler {
             logger.notice("accepting connections again")
         }
         open += 1
-        let loop = context.eventLoop
-        // The count goes down on this (the listener's) loop, whichever loop the connection
-        // lives on: one hop per connection, never per request.
-        channel.closeFuture.whenComplete { [self = NIOLoopBound(self, eventLoop: loop), onClose] _ in
-            onClose?(channel)
-            loop.execute { self.value.connectionClosed() }
-        }
+        source?.add(channel)
         if open > maxConnections {
             held.append(channel)
         } else {
@@ -119,6 +118,20 @@ final class AcceptLimiter: ChannelDuplexHandler {
             self.backoffTimer = nil
             // Registers the socket for reading again: the next accept is tried.
             try? self.context?.channel.syncOptions?.setOption(.autoRead, value: true)
+        }
+    }
+
+    /// Gives a closed connection's slot back on the listener's loop, whichever loop the
+    /// connection lives on: one hop per connection, never per request.
+    private final class SlotReturn: ConnectionRegistry.ClosedListener {
+        let limiter: NIOLoopBound<AcceptLimiter>
+
+        init(_ limiter: NIOLoopBound<AcceptLimiter>) {
+            self.limiter = limiter
+        }
+
+        func connectionClosed() {
+            limiter.eventLoop.execute { self.limiter.value.connectionClosed() }
         }
     }
 

@@ -185,7 +185,7 @@ public final class Server: Sendable {
             .serverChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(AcceptLimiter(
-                        maxConnections: maxConnections, logger: logger, onClose: { registry.remove($0) }
+                        maxConnections: maxConnections, logger: logger, registry: registry
                     ))
                 }
             }
@@ -206,7 +206,7 @@ public final class Server: Sendable {
                     }
                     let connection = HTTPConnectionHandler(shared: shared, resources: resources)
                     try channel.pipeline.syncOperations.addHandler(connection)
-                    registry.add(channel)
+                    registry.connectionReady(channel)
                 }
             }
         if let inherited {
