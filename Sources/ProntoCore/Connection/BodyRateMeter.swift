@@ -1,19 +1,11 @@
 /// The average rate of a request body since it began, against a minimum after a grace
 /// period (``ServerConfiguration/minimumRequestBodyRate``): a client trickling a body in
 /// falls behind its deadline even though it never pauses long. Times in nanoseconds of
-/// the connection's monotonic clock, like ``ConnectionStateMachine``'s.
+/// the connection's monotonic clock, like ``ConnectionStateMachine``'s. The minimum and
+/// the grace period are the server's, passed in rather than kept in every connection.
 struct BodyRateMeter {
-    /// Bytes per second on average (0: no minimum).
-    let bytesPerSecond: UInt64
-    /// Nanoseconds before the rate counts.
-    let grace: UInt64
     private var startedAt: UInt64 = 0
     private var bytes: UInt64 = 0
-
-    init(bytesPerSecond: UInt64, grace: UInt64) {
-        self.bytesPerSecond = bytesPerSecond
-        self.grace = grace
-    }
 
     /// A body begins (or counts afresh, after a pause that was not the client's).
     mutating func start(at now: UInt64) {
@@ -25,8 +17,9 @@ struct BodyRateMeter {
         bytes &+= UInt64(count)
     }
 
-    /// When the body falls below the minimum if nothing more arrives; `.max` without one.
-    var deadline: UInt64 {
+    /// When the body falls below `bytesPerSecond` on average (0: no minimum) if nothing
+    /// more arrives, counting only after `grace` nanoseconds; `.max` without a minimum.
+    func deadline(bytesPerSecond: UInt64, grace: UInt64) -> UInt64 {
         guard bytesPerSecond > 0 else { return .max }
         // bytes / rate seconds, in nanoseconds, without overflowing for any body size.
         let allowed = (bytes / bytesPerSecond) &* 1_000_000_000 &+ (bytes % bytesPerSecond) &* 1_000_000_000 / bytesPerSecond

@@ -63,6 +63,15 @@ extension ConnectionStateMachine {
         var write: UInt64 = 0
     }
 
+    /// A server's ``Timeouts``, shared by its connections' machines.
+    final class SharedTimeouts: Sendable {
+        let timeouts: Timeouts
+
+        init(_ timeouts: Timeouts) {
+            self.timeouts = timeouts
+        }
+    }
+
     /// What to do when the connection's timer fires.
     enum TimerAction: Equatable {
         /// Nothing is late: fire again at this instant.

@@ -28,7 +28,7 @@ struct ConnectionStateMachine {
     /// When bytes last arrived, or the connection opened.
     private(set) var lastActivity: UInt64
     /// The body being received: its average rate since it began (or resumed after a pause).
-    private var bodyRate: BodyRateMeter
+    private var bodyRate = BodyRateMeter()
     /// Since when the output cannot be written (the client does not read); nil when it can.
     private(set) var outputBlockedSince: UInt64?
     /// When the connection opened: until its first request head is complete, it may wait
@@ -36,13 +36,19 @@ struct ConnectionStateMachine {
     /// or only blank lines, is not a keep-alive client yet).
     private var openedAt: UInt64
     private var hasCompletedHead = false
-    let timeouts: Timeouts
+    /// The server's timeouts, one copy for all its connections (48 bytes each otherwise).
+    private let sharedTimeouts: SharedTimeouts
+    var timeouts: Timeouts { sharedTimeouts.timeouts }
 
-    init(now: UInt64, timeouts: Timeouts) {
+    init(now: UInt64, timeouts: SharedTimeouts) {
         self.lastActivity = now
         self.openedAt = now
-        self.timeouts = timeouts
-        self.bodyRate = BodyRateMeter(bytesPerSecond: timeouts.bodyBytesPerSecond, grace: timeouts.bodyRateGrace)
+        self.sharedTimeouts = timeouts
+    }
+
+    /// A machine with timeouts of its own (tests, fuzzing).
+    init(now: UInt64, timeouts: Timeouts) {
+        self.init(now: now, timeouts: SharedTimeouts(timeouts))
     }
 
     private func illegal(_ event: String) -> Never {
@@ -122,7 +128,8 @@ struct ConnectionStateMachine {
     /// the minimum average rate); `.max` when no body is arriving from the client.
     var bodyDeadline: UInt64 {
         guard case .body = input, !isBodyPaused else { return .max }
-        return min(lastActivity &+ timeouts.requestHead, bodyRate.deadline)
+        return min(lastActivity &+ timeouts.requestHead,
+                   bodyRate.deadline(bytesPerSecond: timeouts.bodyBytesPerSecond, grace: timeouts.bodyRateGrace))
     }
 
     /// The response to the request whose body is arriving was sent, and too much of the

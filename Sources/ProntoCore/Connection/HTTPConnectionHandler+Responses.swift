@@ -130,7 +130,7 @@ extension HTTPConnectionHandler {
     @inline(__always)
     var requestConnectionInfo: ConnectionInfo {
         connectionInfo
-            ?? ConnectionInfo(remoteAddress: nil, eventLoop: context.eventLoop, allocator: context.channel.allocator, taskExecutor: resources.executor)
+            ?? ConnectionInfo(remoteAddress: nil, loop: resources.connectionLoop)
     }
 
     /// Responses still owed: waiting for their handler or their turn, or being streamed.

@@ -36,11 +36,20 @@ extension HTTPConnectionHandler {
         let settings: Settings
         let handler: HTTPHandler
         let logger: Logger
+        /// The settings' timeouts as the connection state machine counts them.
+        let timeouts: ConnectionStateMachine.SharedTimeouts
 
         init(settings: Settings, handler: HTTPHandler, logger: Logger) {
             self.settings = settings
             self.handler = handler
             self.logger = logger
+            self.timeouts = .init(.init(
+                idle: settings.idleTimeout.nanosecondsClamped, requestHead: settings.requestHeadTimeout.nanosecondsClamped,
+                shutdownLinger: settings.shutdownLinger.nanosecondsClamped,
+                bodyBytesPerSecond: UInt64(max(0, settings.minimumBodyRate?.bytesPerSecond ?? 0)),
+                bodyRateGrace: settings.minimumBodyRate?.gracePeriod.nanosecondsClamped ?? 0,
+                write: settings.writeTimeout.nanosecondsClamped
+            ))
         }
     }
 }

@@ -118,16 +118,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         self.shared = shared
         self.resources = resources
         let settings = shared.settings
-        self.state = ConnectionStateMachine(
-            now: NIODeadline.now().uptimeNanoseconds,
-            timeouts: .init(
-                idle: settings.idleTimeout.nanosecondsClamped, requestHead: settings.requestHeadTimeout.nanosecondsClamped,
-                shutdownLinger: settings.shutdownLinger.nanosecondsClamped,
-                bodyBytesPerSecond: UInt64(max(0, settings.minimumBodyRate?.bytesPerSecond ?? 0)),
-                bodyRateGrace: settings.minimumBodyRate?.gracePeriod.nanosecondsClamped ?? 0,
-                write: settings.writeTimeout.nanosecondsClamped
-            )
-        )
+        self.state = ConnectionStateMachine(now: NIODeadline.now().uptimeNanoseconds, timeouts: shared.timeouts)
         // The body limit depends on the route (see `startRequest`): checked there, not by the parser.
         var parserLimits = settings.limits
         parserLimits.maxBodySize = .max
@@ -157,10 +148,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     private func channelBecameActive(_ context: ChannelHandlerContext) {
         guard connectionInfo == nil else { return }
-        connectionInfo = ConnectionInfo(
-            remoteAddress: context.channel.remoteAddress, eventLoop: context.eventLoop, allocator: context.channel.allocator,
-            taskExecutor: resources.executor
-        )
+        connectionInfo = ConnectionInfo(remoteAddress: context.channel.remoteAddress, loop: resources.connectionLoop)
         state.opened(at: context.eventLoop.now.uptimeNanoseconds)
         armTimer(at: state.firstDeadline)
     }

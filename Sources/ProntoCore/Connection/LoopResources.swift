@@ -8,6 +8,8 @@ final class LoopResources: @unchecked Sendable {
     // mutable member (the DateCache, the count) is used only on `executor.loop`.
     let dateCache: DateCache
     let executor: EventLoopTaskExecutor
+    /// What the connections of this loop tell their requests besides their address.
+    let connectionLoop: ConnectionInfo.Loop
     /// Requests dispatched on this loop: one add per request on the loop's own thread (no
     /// atomic, no shared cache line); read on the loop when asked (``Server/requestsServed()``).
     var requestsServed = 0
@@ -21,5 +23,7 @@ final class LoopResources: @unchecked Sendable {
     init(loop: any EventLoop) {
         dateCache = DateCache()
         executor = EventLoopTaskExecutor(loop)
+        // Pronto sets no allocator option: every channel has the default allocator.
+        connectionLoop = ConnectionInfo.Loop(eventLoop: loop, allocator: ByteBufferAllocator(), taskExecutor: executor)
     }
 }
