@@ -156,7 +156,9 @@ public final class App: RouteBuilder, Sendable {
             // App middleware is folded into every route at startup, outside the group's,
             // instead of wrapping the dispatcher: a route behind inline middleware stays
             // synchronous, and the router runs before any middleware.
-            let handler = route.handler.wrapped(in: middleware + route.middleware)
+            let handler = route.handler.wrapped(
+                in: middleware + route.middleware, route: RouteDescription(method: route.method, pattern: route.pattern)
+            )
             // The pattern is parsed here and again by the router (at startup only); an
             // invalid one throws here the RoutingError the router would throw.
             let compiled = CompiledRoute(
@@ -170,7 +172,7 @@ public final class App: RouteBuilder, Sendable {
         }
         // 404, 405 and automatic OPTIONS answers pass through the app middleware too.
         let unrouted = RouteHandler.sync { [router] request in Self.unroutedResponse(router.match(request)) }
-            .wrapped(in: middleware)
+            .wrapped(in: middleware, route: nil)
         // Only an app with streaming routes pays for a second route look-up per request body.
         let streams = routes.contains { $0.bodyPolicy != .collect }
         return HTTPHandler(bodyPolicy: streams ? Self.bodyPolicy(router) : nil, Self.dispatcher(router, unrouted: unrouted))

@@ -6,9 +6,11 @@ enum RouteHandler: Sendable {
 
     /// The handler with `middleware` around it, the first outermost. Inline middleware
     /// keep a sync handler sync; the first ``Middleware`` that is not inline, and every
-    /// middleware outside it, makes it async.
-    func wrapped(in middleware: [any Middleware]) -> RouteHandler {
+    /// middleware outside it, makes it async. A ``RouteAwareMiddleware`` is replaced by the
+    /// middleware it makes for `route` (nil: the requests no route takes).
+    func wrapped(in middleware: [any Middleware], route: RouteDescription?) -> RouteHandler {
         middleware.reversed().reduce(self) { handler, middleware in
+            let middleware = (middleware as? any RouteAwareMiddleware)?.middleware(for: route) ?? middleware
             if let inline = middleware as? any InlineMiddleware {
                 switch handler {
                 case .sync(let handler): return .sync(inline.wrap(handler))
