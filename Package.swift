@@ -10,6 +10,8 @@ let package = Package(
         .library(name: "Pronto", targets: ["Pronto"]),
         .library(name: "ProntoTesting", targets: ["ProntoTesting"]),
         .library(name: "ProntoCompression", targets: ["ProntoCompression"]),
+        .library(name: "ProntoMetrics", targets: ["ProntoMetrics"]),
+        .library(name: "ProntoPrometheus", targets: ["ProntoPrometheus"]),
         .executable(name: "hello", targets: ["hello"]),
         .executable(name: "pronto-bench", targets: ["pronto-bench"]),
     ],
@@ -22,6 +24,10 @@ let package = Package(
         // hello's /upload digest only (SHA-256 as the body streams); not in the libraries.
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        // Small (a few files each, no NIO): built with the core, linked only by the products
+        // that use them.
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Wire format only: no NIO, so it can be fuzzed and benchmarked alone.
@@ -69,6 +75,25 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // swift-metrics middleware (OpenTelemetry HTTP names); any backend.
+        .target(
+            name: "ProntoMetrics",
+            dependencies: [
+                "Pronto",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+        // The Prometheus backend's names and buckets for Pronto's metrics, and a /metrics route.
+        .target(
+            name: "ProntoPrometheus",
+            dependencies: [
+                "Pronto", "ProntoMetrics",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .target(
             name: "ProntoTesting",
             dependencies: [
@@ -82,7 +107,9 @@ let package = Package(
         .executableTarget(
             name: "hello",
             dependencies: [
-                "Pronto", "ProntoCompression",
+                "Pronto", "ProntoCompression", "ProntoMetrics", "ProntoPrometheus",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -155,6 +182,15 @@ let package = Package(
                 "ProntoCompression", "Pronto", "ProntoTesting", "ProntoTestSupport",
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "ProntoMetricsTests",
+            dependencies: [
+                "ProntoMetrics", "ProntoPrometheus", "Pronto", "ProntoTesting", "ProntoTestSupport",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .testTarget(

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Real HTTP clients against the `hello` example: curl, Python requests and h11 talk to it
-without complaint, and httplint finds no error in its responses.
+without complaint, and httplint finds no error in its responses. Then `hello --metrics`:
+curl reads GET /metrics and the Prometheus project's own parser (prometheus_client) reads
+the request metrics back, labelled by route template.
 
 Usage: client-compat.py PATH_TO_HELLO_BINARY
 Starts hello on an ephemeral port on 127.0.0.1, runs every check, stops it (by PID).
@@ -13,6 +15,7 @@ import sys
 import h11
 import httplint
 import requests
+from prometheus_client.parser import text_string_to_metric_families
 from httplint.note import levels
 
 import serverprocess
@@ -20,10 +23,10 @@ from checks import assert_equal, check, summary
 
 
 
-def start_hello(binary):
+def start_hello(binary, *flags):
     port = serverprocess.free_port()
     process = serverprocess.start(
-        [binary, "--host", "127.0.0.1", "--port", str(port), "--threads", "1", "--log-level", "warning"],
+        [binary, "--host", "127.0.0.1", "--port", str(port), "--threads", "1", "--log-level", "warning", *flags],
         port, "hello", stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     return process, port
@@ -38,7 +41,44 @@ def main():
     finally:
         code = serverprocess.stop(process)
     check("hello exits cleanly on SIGTERM", lambda: assert_equal(code, 0))
+
+    process, port = start_hello(binary, "--metrics")
+    try:
+        metrics_checks(f"http://127.0.0.1:{port}")
+    finally:
+        code = serverprocess.stop(process)
+    check("hello --metrics exits cleanly on SIGTERM", lambda: assert_equal(code, 0))
     sys.exit(summary())
+
+
+def metrics_checks(base):
+    """hello --metrics: requests recorded by route template, read back through /metrics."""
+    def scrape():
+        text = subprocess.run(["curl", "-sS", "--max-time", "10", f"{base}/metrics"], check=True,
+                              capture_output=True, text=True).stdout
+        samples = {}
+        for family in text_string_to_metric_families(text):
+            for sample in family.samples:
+                samples[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
+        return text, samples
+
+    def recorded():
+        with requests.Session() as session:
+            for name in ["ada", "grace", "alan"]:
+                assert_equal(session.get(f"{base}/hello/{name}", timeout=10).status_code, 200)
+            assert_equal(session.get(f"{base}/missing/1", timeout=10).status_code, 404)
+            assert_equal(session.post(f"{base}/echo", data=b"x" * 1000, timeout=10).status_code, 200)
+        text, samples = scrape()
+        route = (("http_request_method", "GET"), ("http_response_status_code", "200"), ("http_route", "/hello/{name}"))
+        assert_equal(samples.get(("http_server_request_duration_seconds_count", route)), 3.0)
+        unrouted = (("http_request_method", "GET"), ("http_response_status_code", "404"))
+        assert_equal(samples.get(("http_server_request_duration_seconds_count", unrouted)), 1.0)
+        echo = (("http_request_method", "POST"), ("http_response_status_code", "200"), ("http_route", "/echo"))
+        assert_equal(samples.get(("http_server_request_body_size_bytes_sum", echo)), 1000.0)
+        assert_equal(samples.get(("http_server_open_connections", ())), 1.0)
+        if "ada" in text or "missing" in text:
+            raise AssertionError("a raw path reached a label")
+    check("hello --metrics: GET /metrics parses (prometheus_client), labelled by route template", recorded)
 
 
 

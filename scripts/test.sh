@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone on a fresh machine:
 #   1. installs what the tests need when missing (curl and zlib's headers, for ProntoCompression,
-#      from Debian; requests, h11, httplint from PyPI),
+#      from Debian; requests, h11, httplint, websockets, prometheus-client from PyPI),
 #   2. builds and runs every Swift test (wire format, engine in-process and over sockets),
 #      then each libFuzzer target of Fuzz/ for 12 s (scripts/fuzz.sh --short),
 #   3. runs real clients (curl, Python requests, h11) and httplint against the hello example,
@@ -27,9 +27,9 @@ if ! dpkg -s zlib1g-dev >/dev/null 2>&1; then
     echo "==> installing zlib1g-dev (ProntoCompression links the system zlib through compress-nio)"
     apt-get update -qq && apt-get install -y -qq zlib1g-dev
 fi
-if ! python3 -c "import requests, h11, httplint, websockets.asyncio.client" 2>/dev/null; then
+if ! python3 -c "import requests, h11, httplint, websockets.asyncio.client, prometheus_client" 2>/dev/null; then
     echo "==> installing Python test clients"
-    python3 -m pip install -q --disable-pip-version-check requests h11 httplint "websockets>=14"
+    python3 -m pip install -q --disable-pip-version-check requests h11 httplint "websockets>=14" prometheus-client
 fi
 
 echo "==> swift test"

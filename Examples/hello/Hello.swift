@@ -1,8 +1,12 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Metrics
+import Prometheus
 import Pronto
 import ProntoCompression
+import ProntoMetrics
+import ProntoPrometheus
 
 /// `{"message":"..."}`, encoded into the response buffer per request.
 struct MessageJSON: ResponseBodyWriter {
@@ -36,8 +40,15 @@ enum HelloApp {
         return path + "Public"
     }()
 
-    static func make(configuration: ServerConfiguration, publicDirectory: String = defaultPublicDirectory) -> App {
+    /// `metrics`: record every request (OpenTelemetry names, through swift-metrics into the
+    /// process's Prometheus registry) and serve them at `GET /metrics`.
+    static func make(configuration: ServerConfiguration, publicDirectory: String = defaultPublicDirectory, metrics: Bool = false) -> App {
         let app = App(configuration: configuration)
+        if metrics {
+            // Outermost, so it counts what every other middleware answers too.
+            app.use(MetricsMiddleware(factory: PrometheusMetricsFactory.pronto()))
+            app.prometheusEndpoint()
+        }
         // `GET /static/index.html`: files from --public, with ETag, ranges and HEAD, gzip or
         // deflate when the client accepts it (the default settings cannot throw).
         let compressed = app.group("", middleware: [try! CompressionMiddleware()])
@@ -136,6 +147,8 @@ struct Hello: AsyncParsableCommand {
     var `public`: String?
     @Flag(help: "Serve /plaintext, /json and /echo on the bare engine, without App and its router (for benchmarks).")
     var engine = false
+    @Flag(help: "Record request metrics (OpenTelemetry HTTP names) and serve them at GET /metrics in Prometheus text format.")
+    var metrics = false
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
@@ -150,6 +163,7 @@ struct Hello: AsyncParsableCommand {
         guard maxConnections.map({ $0 > 0 }) ?? true else { throw ValidationError("--max-connections must be at least 1") }
         guard minBodyRate >= 0 else { throw ValidationError("--min-body-rate must be 0 or more") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
+        guard !(engine && metrics) else { throw ValidationError("--metrics needs the framework: it is a middleware, and --engine has none") }
     }
 
     func run() async throws {
@@ -194,7 +208,11 @@ struct Hello: AsyncParsableCommand {
         if engine {
             try await Server(configuration: configuration, handler: HelloApp.engineHandler).run()
         } else {
-            try await HelloApp.make(configuration: configuration, publicDirectory: `public` ?? HelloApp.defaultPublicDirectory).run()
+            if metrics {
+                // Also the process-wide backend, for any other library's swift-metrics.
+                MetricsSystem.bootstrap(PrometheusMetricsFactory.pronto())
+            }
+            try await HelloApp.make(configuration: configuration, publicDirectory: `public` ?? HelloApp.defaultPublicDirectory, metrics: metrics).run()
         }
     }
 }

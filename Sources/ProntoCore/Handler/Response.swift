@@ -63,9 +63,10 @@ public struct Response: Sendable {
 }
 
 extension Response.Body {
-    /// The body's length in bytes, or nil for a writer or stream that does not know it in advance.
+    /// The body's length in bytes, or nil for a writer or stream that does not know it in
+    /// advance (and for an upgrade).
     @inlinable
-    var knownLength: Int? {
+    public var knownLength: Int? {
         switch self {
         case .empty: 0
         case .string(let string): string.utf8.count

@@ -1,0 +1,130 @@
+import CoreMetrics
+import MetricsTestKit
+import Pronto
+import ProntoMetrics
+import ProntoTestSupport
+import ProntoTesting
+import Testing
+
+private func runsInTask() -> Bool { withUnsafeCurrentTask { $0 != nil } }
+
+private struct Teapot: Error {}
+
+@Suite("MetricsMiddleware: OpenTelemetry HTTP server metrics")
+struct MetricsMiddlewareTests {
+    typealias Names = HTTPServerMetricNames
+
+    static func app(_ metrics: TestMetrics) -> App {
+        let app = App(configuration: quietConfiguration())
+        app.use(MetricsMiddleware(factory: metrics))
+        app.get("/hello/{name}") { request in "Hello, \(request.parameter("name") ?? "")! in task: \(runsInTask())" }
+        app.post("/echo") { request in Response(contentType: "text/plain", body: .bytes(request.body ?? ByteBuffer())) }
+        app.get("/forbidden") { _ -> String in throw HTTPError(.forbidden, "no") }
+        app.get("/fails") { _ -> String in throw Teapot() }
+        app.get("/active") { _ async in
+            let active = try? metrics.expectMeter(Names.activeRequests, [(Names.method, "GET")])
+            return "active \(active?.lastValue ?? -1)"
+        }
+        app.group("/api").get("/users/{id}") { request in request.parameter("id") ?? "" }
+        return app
+    }
+
+    static func dimensions(_ method: String, _ route: String?, _ status: Int) -> [(String, String)] {
+        var dimensions = [(Names.method, method)]
+        if let route { dimensions.append((Names.route, route)) }
+        dimensions.append((Names.statusCode, String(status)))
+        return dimensions
+    }
+
+    @Test("requests are labelled by method, route template and status; a sync route stays sync", arguments: TestMode.allCases)
+    func routeTemplates(mode: TestMode) async throws {
+        let metrics = TestMetrics()
+        try await Self.app(metrics).test(mode) { client async throws in
+            let ada = try await client.get("/hello/ada")
+            #expect(ada.bodyString == "Hello, ada! in task: false")
+            _ = try await client.get("/hello/grace")
+            _ = try await client.get("/api/users/7")
+        }
+        let hello = try metrics.expectTimer(Names.requestDuration, Self.dimensions("GET", "/hello/{name}", 200))
+        #expect(hello.values.count == 2)
+        #expect(hello.values.allSatisfy { $0 > 0 })
+        #expect(try metrics.expectTimer(Names.requestDuration, Self.dimensions("GET", "/api/users/{id}", 200)).values.count == 1)
+        // No label holds a raw path.
+        for timer in metrics.timers {
+            #expect(!timer.dimensions.contains { $0.1.contains("ada") || $0.1.contains("/7") }, "\(timer.dimensions)")
+        }
+        let sizes = try metrics.expectRecorder(Names.responseBodySize, Self.dimensions("GET", "/hello/{name}", 200))
+        #expect(sizes.values == [26, 28])
+        // A GET has no body: no request size recorded.
+        #expect(metrics.recorders(label: Names.requestBodySize).allSatisfy { $0.values.isEmpty })
+    }
+
+    @Test("request and response body sizes are recorded under the route and status")
+    func bodySizes() async throws {
+        let metrics = TestMetrics()
+        try await Self.app(metrics).test(.inProcess) { client async throws in
+            let response = try await client.post("/echo", body: String(repeating: "x", count: 1_000))
+            #expect(response.body.count == 1_000)
+            _ = try await client.request("POST", "/echo", headers: [("Transfer-Encoding", "chunked")], body: Array("5\r\nhello\r\n0\r\n\r\n".utf8))
+            _ = try await client.head("/hello/ada")
+        }
+        let dimensions = Self.dimensions("POST", "/echo", 200)
+        #expect(try metrics.expectRecorder(Names.requestBodySize, dimensions).values == [1_000, 5])
+        #expect(try metrics.expectRecorder(Names.responseBodySize, dimensions).values == [1_000, 5])
+        // HEAD sends no body: 0, whatever the handler built.
+        #expect(try metrics.expectRecorder(Names.responseBodySize, Self.dimensions("HEAD", "/hello/{name}", 200)).values == [0])
+    }
+
+    @Test("unrouted requests: no route label, the status of the answer, unknown methods as _OTHER")
+    func unrouted() async throws {
+        let metrics = TestMetrics()
+        try await Self.app(metrics).test(.inProcess) { client async throws in
+            #expect(try await client.get("/nowhere/1").status == 404)
+            #expect(try await client.get("/nowhere/2").status == 404)
+            #expect(try await client.delete("/hello/ada").status == 405)
+            _ = try await client.request("BREW", "/pot")
+        }
+        #expect(try metrics.expectTimer(Names.requestDuration, Self.dimensions("GET", nil, 404)).values.count == 2)
+        #expect(try metrics.expectTimer(Names.requestDuration, Self.dimensions("DELETE", nil, 405)).values.count == 1)
+        let brew = metrics.timers(label: Names.requestDuration).filter { $0.dimensions.contains { $0 == (Names.method, "_OTHER") } }
+        #expect(brew.count == 1)
+        #expect(!metrics.timers.contains { $0.dimensions.contains { $0.1 == "BREW" || $0.1.contains("nowhere") } })
+    }
+
+    @Test("a thrown error is recorded with the status it is answered with; the request leaves the in-flight count")
+    func errors() async throws {
+        let metrics = TestMetrics()
+        try await Self.app(metrics).test(.inProcess) { client async throws in
+            #expect(try await client.get("/forbidden").status == 403)
+            #expect(try await client.get("/fails").status == 500)
+        }
+        #expect(try metrics.expectTimer(Names.requestDuration, Self.dimensions("GET", "/forbidden", 403)).values.count == 1)
+        #expect(try metrics.expectTimer(Names.requestDuration, Self.dimensions("GET", "/fails", 500)).values.count == 1)
+        let active = try metrics.expectMeter(Names.activeRequests, [(Names.method, "GET")])
+        #expect(active.lastValue == 0)
+        #expect(active.values.contains(1))
+    }
+
+    @Test("in-flight requests: 1 while the handler runs, 0 after")
+    func activeRequests() async throws {
+        let metrics = TestMetrics()
+        try await Self.app(metrics).test(.live) { client async throws in
+            #expect(try await client.get("/active").bodyString == "active 1.0")
+        }
+        #expect(try metrics.expectMeter(Names.activeRequests, [(Names.method, "GET")]).lastValue == 0)
+    }
+
+    @Test("the duration covers the handler's own time")
+    func durationCoversHandler() async throws {
+        let metrics = TestMetrics()
+        let app = App(configuration: quietConfiguration())
+        app.use(MetricsMiddleware(factory: metrics))
+        app.get("/slow") { _ async throws in
+            try await Task.sleep(for: .milliseconds(30))
+            return "done"
+        }
+        try await app.test(.live) { client in _ = try await client.get("/slow") }
+        let timer = try metrics.expectTimer(Names.requestDuration, Self.dimensions("GET", "/slow", 200))
+        #expect(try #require(timer.lastValue) >= 30_000_000)
+    }
+}
