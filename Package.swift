@@ -18,6 +18,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
@@ -82,6 +83,9 @@ let package = Package(
                 "Pronto",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                // Already in the graph through NIO; its lazy reference is inlinable, where
+                // Synchronization's is an unspecialised generic call (a metadata look-up).
+                .product(name: "Atomics", package: "swift-atomics"),
             ]
         ),
         // The Prometheus backend's names and buckets for Pronto's metrics, and a /metrics route.

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Real HTTP clients against the `hello` example: curl, Python requests and h11 talk to it
-without complaint, and httplint finds no error in its responses. Then `hello --metrics`:
+without complaint, and httplint finds no error in its responses. Then `hello --metrics-all`:
 curl reads GET /metrics and the Prometheus project's own parser (prometheus_client) reads
 the request metrics back, labelled by route template.
 
@@ -42,7 +42,7 @@ def main():
         code = serverprocess.stop(process)
     check("hello exits cleanly on SIGTERM", lambda: assert_equal(code, 0))
 
-    process, port = start_hello(binary, "--metrics")
+    process, port = start_hello(binary, "--metrics-all")
     try:
         metrics_checks(f"http://127.0.0.1:{port}")
     finally:

@@ -41,12 +41,13 @@ enum HelloApp {
     }()
 
     /// `metrics`: record every request (OpenTelemetry names, through swift-metrics into the
-    /// process's Prometheus registry) and serve them at `GET /metrics`.
-    static func make(configuration: ServerConfiguration, publicDirectory: String = defaultPublicDirectory, metrics: Bool = false) -> App {
+    /// process's Prometheus registry: the duration, and the metrics in the set) and serve
+    /// them at `GET /metrics`; nil records nothing.
+    static func make(configuration: ServerConfiguration, publicDirectory: String = defaultPublicDirectory, metrics: MetricsMiddleware.Recorded? = nil) -> App {
         let app = App(configuration: configuration)
-        if metrics {
+        if let metrics {
             // Outermost, so it counts what every other middleware answers too.
-            app.use(MetricsMiddleware(factory: PrometheusMetricsFactory.pronto()))
+            app.use(MetricsMiddleware(recording: metrics, factory: PrometheusMetricsFactory.pronto()))
             app.prometheusEndpoint()
         }
         // `GET /static/index.html`: files from --public, with ETag, ranges and HEAD, gzip or
@@ -147,8 +148,10 @@ struct Hello: AsyncParsableCommand {
     var `public`: String?
     @Flag(help: "Serve /plaintext, /json and /echo on the bare engine, without App and its router (for benchmarks).")
     var engine = false
-    @Flag(help: "Record request metrics (OpenTelemetry HTTP names) and serve them at GET /metrics in Prometheus text format.")
+    @Flag(help: "Record request durations (OpenTelemetry HTTP names) and serve them at GET /metrics in Prometheus text format.")
     var metrics = false
+    @Flag(help: "As --metrics, with the requests in flight and the request and response body sizes too.")
+    var metricsAll = false
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
@@ -163,7 +166,7 @@ struct Hello: AsyncParsableCommand {
         guard maxConnections.map({ $0 > 0 }) ?? true else { throw ValidationError("--max-connections must be at least 1") }
         guard minBodyRate >= 0 else { throw ValidationError("--min-body-rate must be 0 or more") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
-        guard !(engine && metrics) else { throw ValidationError("--metrics needs the framework: it is a middleware, and --engine has none") }
+        guard !(engine && (metrics || metricsAll)) else { throw ValidationError("--metrics needs the framework: it is a middleware, and --engine has none") }
     }
 
     func run() async throws {
@@ -208,11 +211,12 @@ struct Hello: AsyncParsableCommand {
         if engine {
             try await Server(configuration: configuration, handler: HelloApp.engineHandler).run()
         } else {
-            if metrics {
+            let recorded: MetricsMiddleware.Recorded? = metricsAll ? .all : metrics ? [] : nil
+            if recorded != nil {
                 // Also the process-wide backend, for any other library's swift-metrics.
                 MetricsSystem.bootstrap(PrometheusMetricsFactory.pronto())
             }
-            try await HelloApp.make(configuration: configuration, publicDirectory: `public` ?? HelloApp.defaultPublicDirectory, metrics: metrics).run()
+            try await HelloApp.make(configuration: configuration, publicDirectory: `public` ?? HelloApp.defaultPublicDirectory, metrics: recorded).run()
         }
     }
 }

@@ -6,9 +6,9 @@
 /// (in ProntoPrometheus) turns `http.server.request.duration` into
 /// `http_server_request_duration_seconds`.
 public enum HTTPServerMetricNames {
-    /// Timer: how long the app took to answer, from the middleware's first step to the
-    /// response (the handler and the middleware inside this one). Dimensions: method,
-    /// route, status code.
+    /// Recorder (histogram) of seconds, as the conventions give the unit: how long the app
+    /// took to answer, from the middleware's first step to the response (the handler and
+    /// the middleware inside this one). Dimensions: method, route, status code.
     public static let requestDuration = "http.server.request.duration"
     /// Meter: the requests the app is answering now (between the two steps of
     /// the middleware). Dimension: method.

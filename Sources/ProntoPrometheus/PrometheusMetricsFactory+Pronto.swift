@@ -19,7 +19,7 @@ extension PrometheusMetricsFactory {
         factory.nameAndLabelSanitizer = { name, labels in
             (prometheusName(name), labels.map { (prometheusName($0.0), $0.1) })
         }
-        factory.durationHistogramBuckets[prometheusName(HTTPServerMetricNames.requestDuration)] = durationBuckets
+        factory.valueHistogramBuckets[prometheusName(HTTPServerMetricNames.requestDuration)] = durationBuckets
         for name in [HTTPServerMetricNames.requestBodySize, HTTPServerMetricNames.responseBodySize] {
             factory.valueHistogramBuckets[prometheusName(name)] = sizeBuckets
         }
@@ -28,10 +28,9 @@ extension PrometheusMetricsFactory {
 
     /// OpenTelemetry's recommended request-duration buckets (5 ms to 10 s), below them
     /// three more down to 100 µs: most of a fast server's answers would fill the first.
-    static let durationBuckets: [Duration] = [
-        .microseconds(100), .microseconds(500), .milliseconds(1), .milliseconds(5), .milliseconds(10),
-        .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
-        .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10),
+    /// In seconds: the middleware records the duration as seconds (a value histogram).
+    static let durationBuckets: [Double] = [
+        0.0001, 0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
     ]
 
     /// Body sizes, by factors of four from 64 B to 16 MiB.

@@ -15,7 +15,7 @@ struct PrometheusEndpointTests {
         configuration.target = .tcp(host: "127.0.0.1", port: 0)
         configuration.eventLoopThreads = 1
         let app = App(configuration: configuration, handlesSignals: false)
-        app.use(MetricsMiddleware(factory: PrometheusMetricsFactory.pronto(registry: registry)))
+        app.use(MetricsMiddleware(recording: .all, factory: PrometheusMetricsFactory.pronto(registry: registry)))
         app.get("/hello/{name}") { request in "Hello, \(request.parameter("name") ?? "")!" }
         app.prometheusEndpoint(registry: registry)
         return app
