@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "ProntoCompression", targets: ["ProntoCompression"]),
         .library(name: "ProntoMetrics", targets: ["ProntoMetrics"]),
         .library(name: "ProntoPrometheus", targets: ["ProntoPrometheus"]),
+        .library(name: "ProntoTracing", targets: ["ProntoTracing"]),
         .executable(name: "hello", targets: ["hello"]),
         .executable(name: "pronto-bench", targets: ["pronto-bench"]),
     ],
@@ -19,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+        .package(url: "https://github.com/swift-otel/swift-w3c-trace-context", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
@@ -98,6 +101,19 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        // A span per request through swift-distributed-tracing (its ServiceContext is the
+        // tracer's), and a tracer that logs spans with W3C trace-context propagation.
+        .target(
+            name: "ProntoTracing",
+            dependencies: [
+                "Pronto",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .target(
             name: "ProntoTesting",
             dependencies: [
@@ -111,8 +127,9 @@ let package = Package(
         .executableTarget(
             name: "hello",
             dependencies: [
-                "Pronto", "ProntoCompression", "ProntoMetrics", "ProntoPrometheus",
+                "Pronto", "ProntoCompression", "ProntoMetrics", "ProntoPrometheus", "ProntoTracing",
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -195,6 +212,16 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        .testTarget(
+            name: "ProntoTracingTests",
+            dependencies: [
+                "ProntoTracing", "Pronto", "ProntoTesting", "ProntoTestSupport",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
+                .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(

@@ -2,7 +2,8 @@
 """Real HTTP clients against the `hello` example: curl, Python requests and h11 talk to it
 without complaint, and httplint finds no error in its responses. Then `hello --metrics-all`:
 curl reads GET /metrics and the Prometheus project's own parser (prometheus_client) reads
-the request metrics back, labelled by route template.
+the request metrics back, labelled by route template. Then `hello --tracing`: a request
+with a W3C traceparent is logged as a server span in the caller's trace.
 
 Usage: client-compat.py PATH_TO_HELLO_BINARY
 Starts hello on an ephemeral port on 127.0.0.1, runs every check, stops it (by PID).
@@ -48,7 +49,40 @@ def main():
     finally:
         code = serverprocess.stop(process)
     check("hello --metrics exits cleanly on SIGTERM", lambda: assert_equal(code, 0))
+
+    port = serverprocess.free_port()
+    process = serverprocess.start(
+        [binary, "--host", "127.0.0.1", "--port", str(port), "--threads", "1", "--log-level", "info", "--tracing"],
+        port, "hello", stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    try:
+        tracing_requests(f"http://127.0.0.1:{port}")
+    finally:
+        code = serverprocess.stop(process)
+        log = process.stdout.read().decode(errors="replace")
+    check("hello --tracing: the span of a request with traceparent is in the caller's trace", lambda: tracing_checks(log))
+    check("hello --tracing exits cleanly on SIGTERM", lambda: assert_equal(code, 0))
     sys.exit(summary())
+
+
+CALLER_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
+CALLER_SPAN = "00f067aa0ba902b7"
+
+
+def tracing_requests(base):
+    headers = {"traceparent": f"00-{CALLER_TRACE}-{CALLER_SPAN}-01"}
+    assert_equal(requests.get(f"{base}/hello/ada", headers=headers, timeout=10).status_code, 200)
+
+
+def tracing_checks(log):
+    lines = [line for line in log.splitlines() if "GET /hello/{name}" in line]
+    if len(lines) != 1:
+        raise AssertionError(f"expected one span line for GET /hello/{{name}}, log was:\n{log}")
+    line = lines[0]
+    for expected in (f"trace_id={CALLER_TRACE}", f"parent_span_id={CALLER_SPAN}", "kind=server",
+                     "http.route=/hello/{name}", "http.response.status_code=200"):
+        if expected not in line:
+            raise AssertionError(f"{expected} missing from: {line}")
 
 
 def metrics_checks(base):

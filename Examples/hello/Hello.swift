@@ -7,6 +7,8 @@ import Pronto
 import ProntoCompression
 import ProntoMetrics
 import ProntoPrometheus
+import ProntoTracing
+import Tracing
 
 /// `{"message":"..."}`, encoded into the response buffer per request.
 struct MessageJSON: ResponseBodyWriter {
@@ -43,8 +45,17 @@ enum HelloApp {
     /// `metrics`: record every request (OpenTelemetry names, through swift-metrics into the
     /// process's Prometheus registry: the duration, and the metrics in the set) and serve
     /// them at `GET /metrics`; nil records nothing.
-    static func make(configuration: ServerConfiguration, publicDirectory: String = defaultPublicDirectory, metrics: MetricsMiddleware.Recorded? = nil) -> App {
+    /// `tracing`: a server span per request from the process's tracer (hello's `--tracing`
+    /// bootstraps a ``LoggingTracer``).
+    static func make(
+        configuration: ServerConfiguration, publicDirectory: String = defaultPublicDirectory,
+        metrics: MetricsMiddleware.Recorded? = nil, tracing: Bool = false
+    ) -> App {
         let app = App(configuration: configuration)
+        if tracing {
+            // Outermost: every other middleware runs inside the request's span.
+            app.use(TracingMiddleware())
+        }
         if let metrics {
             // Outermost, so it counts what every other middleware answers too.
             app.use(MetricsMiddleware(recording: metrics, factory: PrometheusMetricsFactory.pronto()))
@@ -152,6 +163,8 @@ struct Hello: AsyncParsableCommand {
     var metrics = false
     @Flag(help: "As --metrics, with the requests in flight and the request and response body sizes too.")
     var metricsAll = false
+    @Flag(help: "A span per request (W3C traceparent honoured), each logged when it ends.")
+    var tracing = false
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
@@ -166,7 +179,9 @@ struct Hello: AsyncParsableCommand {
         guard maxConnections.map({ $0 > 0 }) ?? true else { throw ValidationError("--max-connections must be at least 1") }
         guard minBodyRate >= 0 else { throw ValidationError("--min-body-rate must be 0 or more") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
-        guard !(engine && (metrics || metricsAll)) else { throw ValidationError("--metrics needs the framework: it is a middleware, and --engine has none") }
+        guard !(engine && (metrics || metricsAll || tracing)) else {
+            throw ValidationError("--metrics and --tracing need the framework: they are middleware, and --engine has none")
+        }
     }
 
     func run() async throws {
@@ -216,7 +231,15 @@ struct Hello: AsyncParsableCommand {
                 // Also the process-wide backend, for any other library's swift-metrics.
                 MetricsSystem.bootstrap(PrometheusMetricsFactory.pronto())
             }
-            try await HelloApp.make(configuration: configuration, publicDirectory: `public` ?? HelloApp.defaultPublicDirectory, metrics: recorded).run()
+            if tracing {
+                var spans = Logger(label: "spans")
+                spans.logLevel = logger.logLevel  // --log-level warning hides them too
+                InstrumentationSystem.bootstrap(LoggingTracer(logger: spans))
+            }
+            try await HelloApp.make(
+                configuration: configuration, publicDirectory: `public` ?? HelloApp.defaultPublicDirectory,
+                metrics: recorded, tracing: tracing
+            ).run()
         }
     }
 }

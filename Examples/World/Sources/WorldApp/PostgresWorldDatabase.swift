@@ -7,6 +7,8 @@ import PostgresNIO
 /// connection pool per event loop (``PostgresLoopPool``): a request's queries run on
 /// connections of the loop that serves its HTTP connection.
 public final class PostgresWorldDatabase: WorldDatabase {
+    public var systemName: String { "postgresql" }
+
     private let configuration: PostgresConnection.Configuration
     private let connectionsPerLoop: Int
     private let logger: Logger

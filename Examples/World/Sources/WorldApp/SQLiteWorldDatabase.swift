@@ -12,6 +12,8 @@ import SQLiteNIO
 /// One connection serves all loops (SQLite serialises it); each request is one statement,
 /// so requests never interleave inside a transaction.
 public final class SQLiteWorldDatabase: WorldDatabase {
+    public var systemName: String { "sqlite" }
+
     private let connection: SQLiteConnection
     private let threadPool: NIOThreadPool
     /// The file to delete on close (a temp database this instance created).

@@ -4,6 +4,9 @@ import NIOCore
 /// HTTP connection it serves, so an implementation can answer from connections owned by
 /// that loop (no thread hop between the query and the response).
 public protocol WorldDatabase: Sendable {
+    /// The database system, as OpenTelemetry's `db.system.name` spells it (`postgresql`).
+    var systemName: String { get }
+
     /// The row with this id, by one query.
     func world(id: Int32, on eventLoop: any EventLoop) async throws -> World
 

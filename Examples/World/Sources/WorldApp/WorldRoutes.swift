@@ -1,4 +1,6 @@
 import Pronto
+import ProntoTracing
+import Tracing
 
 extension World: ResponseEncodable {}
 
@@ -11,8 +13,12 @@ struct Message: Encodable, Sendable, ResponseEncodable {
 public enum WorldRoutes {
     /// An app serving `/plaintext`, `/json`, `/db`, `/queries?queries=N`,
     /// `/updates?queries=N` and `/fortunes` from `database`, closed at shutdown.
-    public static func make(configuration: ServerConfiguration, database: any WorldDatabase) -> App {
+    /// With a `tracer`, every request is a server span (W3C `traceparent` honoured with a
+    /// tracer that speaks it) and every database call a client span inside it.
+    public static func make(configuration: ServerConfiguration, database: any WorldDatabase, tracer: (any Tracer)? = nil) -> App {
         let app = App(configuration: configuration)
+        if let tracer { app.use(TracingMiddleware(tracer: tracer)) }
+        let database: any WorldDatabase = tracer.map { TracedWorldDatabase(database, tracer: $0) } ?? database
 
         app.get("/plaintext") { _ in
             Response(contentType: "text/plain", body: .string("Hello, World!"))

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import Logging
 import Pronto
+import ProntoTracing
+import Tracing
 import WorldApp
 
 @main
@@ -28,6 +30,8 @@ struct WorldCommand: AsyncParsableCommand {
     var sqlite: String?
     @Option(help: "Most PostgreSQL connections per event loop.") var dbConnections = 8
     @Option(help: "Log level (trace, debug, info, notice, warning, error, critical).") var logLevel = "info"
+    @Flag(help: "A span per request and per database call (W3C traceparent honoured), each logged when it ends.")
+    var tracing = false
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
@@ -54,6 +58,9 @@ struct WorldCommand: AsyncParsableCommand {
             databaseURL: resolvedDatabaseURL,
             sqlitePath: sqlite ?? ProcessInfo.processInfo.environment["WORLD_SQLITE_PATH"], connectionsPerLoop: dbConnections, logger: logger
         )
-        try await WorldRoutes.make(configuration: configuration, database: database).run()
+        var spans = Logger(label: "spans")
+        spans.logLevel = logger.logLevel
+        let tracer: (any Tracer)? = tracing ? LoggingTracer(logger: spans) : nil
+        try await WorldRoutes.make(configuration: configuration, database: database, tracer: tracer).run()
     }
 }
