@@ -9,7 +9,9 @@ import NIOCore
 /// struct Greeting: Codable, ResponseEncodable { var message: String }
 /// app.get("/hello/{name}") { request in Greeting(message: "Hello \(request.parameter("name")!)") }
 /// ```
-public protocol ResponseEncodable {
+/// Refines `SendableMetatype`: the route's closure uses the type from whichever event loop
+/// serves the request.
+public protocol ResponseEncodable: SendableMetatype {
     /// The response for `request`.
     func response(for request: Request) throws -> Response
 }
