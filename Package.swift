@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "ProntoMetrics", targets: ["ProntoMetrics"]),
         .library(name: "ProntoPrometheus", targets: ["ProntoPrometheus"]),
         .library(name: "ProntoTracing", targets: ["ProntoTracing"]),
+        .library(name: "ProntoHTTPTypes", targets: ["ProntoHTTPTypes"]),
         .executable(name: "hello", targets: ["hello"]),
         .executable(name: "pronto-bench", targets: ["pronto-bench"]),
     ],
@@ -21,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-otel/swift-w3c-trace-context", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
@@ -98,6 +100,15 @@ let package = Package(
                 "Pronto", "ProntoMetrics",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        // Conversions between Pronto's heads and swift-http-types' HTTPRequest/HTTPResponse.
+        .target(
+            name: "ProntoHTTPTypes",
+            dependencies: [
+                "Pronto",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
@@ -212,6 +223,13 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        .testTarget(
+            name: "ProntoHTTPTypesTests",
+            dependencies: [
+                "ProntoHTTPTypes", "Pronto", "ProntoTesting", "ProntoTestSupport",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
         .testTarget(
