@@ -14,6 +14,7 @@ let package = Package(
         // Named: a path package is otherwise known by its directory's name (the clone's).
         .package(name: "Pronto", path: "../.."),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         // Only the MallocInterposer trait: exact malloc counts without jemalloc, and
         // without the Linux 6.3 ARC runtime interposer (RuntimeInterposer, a default trait).
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
@@ -25,7 +26,10 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "Pronto", package: "Pronto"),
                 .product(name: "ProntoHTTP", package: "Pronto"),
+                .product(name: "ProntoHTTPTypes", package: "Pronto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             path: "Benchmarks/ProntoMicro",
             plugins: [

@@ -35,6 +35,7 @@ let benchmarks: @Sendable () -> Void = {
     )
 
     registerRouterBenchmarks()  // RouterBenchmarks.swift
+    registerHTTPTypesBenchmarks()  // HTTPTypesBenchmarks.swift
 
     // MARK: Parser
 
@@ -204,7 +205,7 @@ func encodeLikeTheEngine(_ response: Response, date: DateCache, into output: ino
         case .empty: length = 0
         case .string(let string): length = string.utf8.count
         case .bytes(let bytes): length = bytes.readableBytes
-        case .writer: fatalError("not benchmarked")
+        default: fatalError("not benchmarked")
         }
     }
     let close = false
@@ -230,7 +231,7 @@ func encodeLikeTheEngine(_ response: Response, date: DateCache, into output: ino
         case .empty: break
         case .string(let string): output.writeString(string)
         case .bytes(let bytes): output.writeImmutableBuffer(bytes)
-        case .writer: fatalError("not benchmarked")
+        default: fatalError("not benchmarked")
         }
     }
 }
