@@ -173,13 +173,18 @@ extension HTTPConnectionHandler {
         // not wanted any more. The body arriving is the last request's: with a later request
         // still owed (`pending` not empty), this is an earlier one, whose body is complete
         // (found by the connection fuzzer: it abandoned the later request's body).
-        let abandonsBody = slot.streamsBody && pending.isEmpty && state.isReadingBody && !bodySink.isCollect && abandonBody()
+        let bodyArriving = slot.streamsBody && pending.isEmpty && state.isReadingBody && !bodySink.isCollect
+        // A streamed response may read that body as it writes (full duplex): left to the
+        // stream's end (`streamFinished`). Matched without binding: no copy of the body.
+        var streamsResponse = false
+        if bodyArriving, case .stream = response.body, response.status.allowsBody, !slot.isHead { streamsResponse = true }
+        let abandonsBody = bodyArriving && !streamsResponse && abandonBody()
         // An upgrade request answered without switching: HTTP goes on after it.
         if slot.asksUpgrade { awaitingUpgrade = false }
         // Checked without binding a payload first: binding would copy the body (a retain)
         // on every response, and streams and files are the rare case.
         if response.body.isSentByConnection {
-            return encodeSentByConnection(response, slot, requestHead, closes: abandonsBody)
+            return encodeSentByConnection(response, slot, requestHead, closes: abandonsBody, requestBodyArriving: streamsResponse)
         }
         let allowsBody = response.status.allowsBody
         var length = 0

@@ -21,11 +21,11 @@ extension HTTPConnectionHandler {
     static let cork = ChannelOptions.Types.SocketOption(level: .init(rawValue: CInt(IPPROTO_TCP)), name: .init(rawValue: 3))  // TCP_CORK
 
     /// Encodes a response whose body is a stream or a file.
-    func encodeSentByConnection(_ response: Response, _ slot: Pending, _ requestHead: ByteBuffer?, closes: Bool) {
+    func encodeSentByConnection(_ response: Response, _ slot: Pending, _ requestHead: ByteBuffer?, closes: Bool, requestBodyArriving: Bool = false) {
         let sendsBody = response.status.allowsBody && !slot.isHead
         switch response.body {
         case .stream(let stream) where sendsBody:
-            startStream(stream, response, slot, requestHead, closes: closes)
+            startStream(stream, response, slot, requestHead, closes: closes, requestBodyArriving: requestBodyArriving)
         case .file(let file) where sendsBody:
             encodeFile(file, response, slot, requestHead, closes: closes)
         case .stream(let stream):
@@ -46,12 +46,13 @@ extension HTTPConnectionHandler {
 
     /// Starts sending a streamed response: its function runs in a task on this loop; the
     /// head leaves with the first write.
-    func startStream(_ stream: ResponseBodyStream, _ response: Response, _ slot: Pending, _ requestHead: ByteBuffer?, closes: Bool) {
+    func startStream(_ stream: ResponseBodyStream, _ response: Response, _ slot: Pending, _ requestHead: ByteBuffer?, closes: Bool, requestBodyArriving: Bool) {
         let loop = context.eventLoop
         let streaming = StreamingResponse(
             loop: loop, connection: self, response: response, slot: slot, requestHead: requestHead,
             declaredLength: stream.contentLength, closes: closes
         )
+        streaming.requestBodyStillArriving = requestBodyArriving
         activeStream = streaming
         let writer = ResponseBodyStreamWriter(loop: loop, stream: NIOLoopBound(streaming, eventLoop: loop), allocator: context.channel.allocator)
         let produce = stream.produce
@@ -148,6 +149,9 @@ extension HTTPConnectionHandler {
             output.writeStaticString("\r\n")
         }
         activeStream = nil
+        // The request body the stream was free to read: what is left of it now is not
+        // wanted (discarded, or the connection closes after this response).
+        if stream.requestBodyStillArriving, state.isReadingBody, !bodySink.isCollect, abandonBody() { stream.closes = true }
         if stream.closes { state.finalResponseEncoded() }
         afterStream(stream)
     }

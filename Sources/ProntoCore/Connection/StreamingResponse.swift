@@ -23,6 +23,10 @@ final class StreamingResponse {
     /// Close-delimited (an HTTP/1.0 client and no length): the end of the body is the close.
     var isCloseDelimited = false
     var written = 0
+    /// The request's body was still arriving when this response started: the stream may
+    /// be reading it (an echo, a transforming proxy), so the rest is dropped only when the
+    /// response ends, not when it starts.
+    var requestBodyStillArriving = false
     var task: Task<Void, Never>?
     /// Writes that wait for the socket to become writable again (several when more than one
     /// task writes, as an event stream's heartbeat does beside its events).
