@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "ProntoPrometheus", targets: ["ProntoPrometheus"]),
         .library(name: "ProntoTracing", targets: ["ProntoTracing"]),
         .library(name: "ProntoHTTPTypes", targets: ["ProntoHTTPTypes"]),
+        .library(name: "ProntoOpenAPI", targets: ["ProntoOpenAPI"]),
         .executable(name: "hello", targets: ["hello"]),
         .executable(name: "pronto-bench", targets: ["pronto-bench"]),
     ],
@@ -23,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
         .package(url: "https://github.com/swift-otel/swift-w3c-trace-context", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
@@ -110,6 +112,17 @@ let package = Package(
                 "Pronto",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        // swift-openapi-runtime's ServerTransport on Pronto's App and route groups.
+        .target(
+            name: "ProntoOpenAPI",
+            dependencies: [
+                "Pronto", "ProntoHTTPTypes",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // A span per request through swift-distributed-tracing (its ServiceContext is the
@@ -230,6 +243,15 @@ let package = Package(
             dependencies: [
                 "ProntoHTTPTypes", "Pronto", "ProntoTesting", "ProntoTestSupport",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        .testTarget(
+            name: "ProntoOpenAPITests",
+            dependencies: [
+                "ProntoOpenAPI", "Pronto", "ProntoTesting", "ProntoTestSupport",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         .testTarget(
