@@ -15,7 +15,8 @@
 #      and counts heap allocations per request in the release build (scripts/alloc-check.py),
 #   4. tests the World example against SQLite and against a throwaway PostgreSQL (installed
 #      with apt-get when missing, started on port 15433, stopped at exit), then starts it
-#      with no database configured and checks its six endpoints.
+#      with no database configured and checks its six endpoints,
+#   5. tests the OpenAPI example (generated code committed) and starts it with `swift run`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -86,3 +87,9 @@ swift test --skip-build --package-path "$WORLD"
 echo "==> World example: swift run with the embedded SQLite default"
 swift build --package-path "$WORLD" --product world
 python3 scripts/world-smoke.py "$(swift build --package-path "$WORLD" --show-bin-path)/world"
+
+echo "==> OpenAPI example: tests, then swift run in its folder"
+OPENAPI=Examples/OpenAPI
+swift build --build-tests --package-path "$OPENAPI"
+swift test --skip-build --package-path "$OPENAPI"
+python3 scripts/openapi-smoke.py "$OPENAPI"
