@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "ProntoTracing", targets: ["ProntoTracing"]),
         .library(name: "ProntoHTTPTypes", targets: ["ProntoHTTPTypes"]),
         .library(name: "ProntoOpenAPI", targets: ["ProntoOpenAPI"]),
+        .library(name: "ProntoConfiguration", targets: ["ProntoConfiguration"]),
         .executable(name: "hello", targets: ["hello"]),
         .executable(name: "pronto-bench", targets: ["pronto-bench"]),
     ],
@@ -25,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: [.defaults, "CommandLineArguments"]),
         .package(url: "https://github.com/swift-otel/swift-w3c-trace-context", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
@@ -112,6 +114,14 @@ let package = Package(
                 "Pronto",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        // ServerConfiguration from swift-configuration readers (files, command line, environment).
+        .target(
+            name: "ProntoConfiguration",
+            dependencies: [
+                "Pronto",
+                .product(name: "Configuration", package: "swift-configuration"),
             ]
         ),
         // swift-openapi-runtime's ServerTransport on Pronto's App and route groups.
@@ -252,6 +262,13 @@ let package = Package(
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "ProntoConfigurationTests",
+            dependencies: [
+                "ProntoConfiguration", "Pronto",
+                .product(name: "Configuration", package: "swift-configuration"),
             ]
         ),
         .testTarget(
