@@ -13,11 +13,15 @@ let package = Package(
         .executable(name: "nio-floor", targets: ["nio-floor"]),
         .executable(name: "hummingbird", targets: ["hummingbird"]),
         .executable(name: "hummingbird-websocket", targets: ["hummingbird-websocket"]),
+        .executable(name: "openapi-hummingbird", targets: ["openapi-hummingbird"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird", from: "2.1.0"),
+        // The OpenAPI example's generated handlers (its GreetingsAPI target needs only the runtime).
+        .package(name: "OpenAPIExample", path: "../../Examples/OpenAPI"),
     ],
     targets: [
         .executableTarget(
@@ -54,6 +58,17 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Sources/hummingbird-websocket"
+        ),
+        // The OpenAPI example's handlers on Hummingbird, beside Pronto's transport.
+        .executableTarget(
+            name: "openapi-hummingbird",
+            dependencies: [
+                .product(name: "GreetingsAPI", package: "OpenAPIExample"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Sources/openapi-hummingbird"
         ),
     ]
 )

@@ -15,8 +15,11 @@ extension Response {
             default: headers.add(name: field.name.rawName, value: field.value)
             }
         }
+        // swift-http-types leaves the reason empty for a status made from its code alone
+        // (generated OpenAPI code does that): then the registered one is sent.
+        let reason = head.status.reasonPhrase
         self.init(
-            status: HTTPStatus(code: head.status.code, reasonPhrase: head.status.reasonPhrase),
+            status: HTTPStatus(code: head.status.code, reasonPhrase: reason.isEmpty ? nil : reason),
             contentType: contentType, headers: headers, body: body)
     }
 

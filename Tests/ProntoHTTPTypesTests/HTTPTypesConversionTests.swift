@@ -103,6 +103,12 @@ struct HTTPTypesConversionTests {
         }
     }
 
+    @Test("a status made from its code alone (empty reason) gets the registered reason phrase")
+    func emptyReason() {
+        #expect(Response(HTTPResponse(status: HTTPResponse.Status(code: 204))).status.reasonPhrase == "No Content")
+        #expect(Response(HTTPResponse(status: HTTPResponse.Status(code: 299, reasonPhrase: "Fine"))).status.reasonPhrase == "Fine")
+    }
+
     @Test("fields both ways keep order, duplicates and the names as given")
     func fieldsRoundTrip() throws {
         var fields = ProntoHTTP.HTTPFields()
