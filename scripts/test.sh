@@ -16,7 +16,8 @@
 #   4. tests the World example against SQLite and against a throwaway PostgreSQL (installed
 #      with apt-get when missing, started on port 15433, stopped at exit), then starts it
 #      with no database configured and checks its six endpoints,
-#   5. tests the OpenAPI example (generated code committed) and starts it with `swift run`.
+#   5. builds every library's DocC documentation with no warnings (scripts/docs.sh),
+#   6. tests the OpenAPI example (generated code committed) and starts it with `swift run`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,6 +37,9 @@ fi
 echo "==> swift test"
 swift build --build-tests
 swift test --skip-build
+
+echo "==> documentation: every library's DocC catalog, warnings as errors (scripts/docs.sh)"
+scripts/docs.sh
 
 echo "==> fuzzing, short: each libFuzzer target of Fuzz/ for 12 s (scripts/fuzz.sh runs them long)"
 scripts/fuzz.sh --short

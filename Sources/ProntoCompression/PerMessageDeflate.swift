@@ -11,7 +11,7 @@ import Pronto
 /// }
 /// ```
 /// Used with the clients that offer it (browsers do). Inflated messages are bounded by
-/// ``WebSocketConfiguration/maxMessageSize``: a small message that inflates past it closes
+/// `WebSocketConfiguration/maxMessageSize`: a small message that inflates past it closes
 /// the connection with 1009 (a zip bomb costs the server that much memory at most).
 ///
 /// Memory: zlib's state is made at a connection's first compressed message each way and

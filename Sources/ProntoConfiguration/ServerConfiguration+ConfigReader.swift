@@ -2,7 +2,7 @@ import Configuration
 import Pronto
 
 extension ServerConfiguration {
-    /// The configuration from a swift-configuration reader: every ``ServerSetting`` under
+    /// The configuration from a swift-configuration reader: every `ServerSetting` under
     /// its key (`pronto.port`, `pronto.maxBody`…), the defaults for those not set.
     ///
     /// ```swift
@@ -17,7 +17,7 @@ extension ServerConfiguration {
     /// right kind for its setting is taken as it is: a number or its text, `true`/`false`
     /// or `1`/`0` for `reusePort`.
     ///
-    /// - Throws: ``ConfigurationError`` naming the key (`pronto.port`), the value, and what
+    /// - Throws: `ConfigurationError` naming the key (`pronto.port`), the value, and what
     ///   is allowed, when a value is malformed.
     public init(reading config: ConfigReader) throws {
         self = try Self.fromSettings(named: { $0.configKey.joined(separator: ".") }) { setting in

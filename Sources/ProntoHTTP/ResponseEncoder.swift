@@ -42,7 +42,7 @@ public enum ResponseFraming: Sendable, Hashable {
 
 /// Writes HTTP/1.1 response heads straight into memory the caller provides.
 ///
-/// Two passes over the same description: ``headSize(_:)`` validates and counts, then
+/// Two passes over the same description: `headSize(_:)` validates and counts, then
 /// ``encodeHead(_:date:into:)`` writes exactly that many bytes. No intermediate buffer,
 /// no `String` built. The engine reserves the bytes in its output buffer in between.
 public enum ResponseEncoder {

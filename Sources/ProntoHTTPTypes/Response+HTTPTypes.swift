@@ -3,7 +3,7 @@ import Pronto
 
 extension Response {
     /// A response with `head`'s status and fields, and `body`. A `Content-Type` field
-    /// becomes ``Response/contentType`` (Pronto writes that one itself); `Content-Length`
+    /// becomes `Response/contentType` (Pronto writes that one itself); `Content-Length`
     /// and `Transfer-Encoding` are dropped, since Pronto frames the body it sends.
     public init(_ head: HTTPResponse, body: Body = .empty) {
         var contentType: String?
@@ -23,7 +23,7 @@ extension Response {
             contentType: contentType, headers: headers, body: body)
     }
 
-    /// The response's head as swift-http-types' `HTTPResponse`: status, ``contentType`` as a
+    /// The response's head as swift-http-types' `HTTPResponse`: status, `contentType` as a
     /// `Content-Type` field first, then the other fields in order. The framing fields
     /// Pronto adds when it sends (`Content-Length`, `Date`…) are not in it.
     ///

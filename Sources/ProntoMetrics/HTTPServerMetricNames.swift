@@ -2,7 +2,7 @@
 /// the OpenTelemetry semantic conventions for HTTP servers (semconv 1.26+, stable), so
 /// dashboards and alerts written for them work unchanged.
 ///
-/// A backend may rename them for its own conventions: ``PrometheusMetricsFactory/pronto``
+/// A backend may rename them for its own conventions: `PrometheusMetricsFactory/pronto`
 /// (in ProntoPrometheus) turns `http.server.request.duration` into
 /// `http_server_request_duration_seconds`.
 public enum HTTPServerMetricNames {

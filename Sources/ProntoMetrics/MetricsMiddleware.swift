@@ -32,8 +32,8 @@ import Darwin
 /// app.use(MetricsMiddleware(recording: .all))
 /// ```
 ///
-/// It is an ``InlineMiddleware``: a synchronous route stays synchronous. Each route gets
-/// its metrics made at startup (``RouteAwareMiddleware``), so a request pays two clock reads
+/// It is an `InlineMiddleware`: a synchronous route stays synchronous. Each route gets
+/// its metrics made at startup (`RouteAwareMiddleware`), so a request pays two clock reads
 /// and the backend's own recording, not a look-up by name. The duration ends when the
 /// handler has returned its response: a streamed body's sending is not in it.
 public struct MetricsMiddleware: InlineMiddleware, RouteAwareMiddleware {

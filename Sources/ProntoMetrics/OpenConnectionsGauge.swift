@@ -7,7 +7,7 @@ import Pronto
 /// The engine counts its connections but records no metrics itself (it depends on no
 /// metrics API); this gauge reads the count when asked. A pull backend samples at each
 /// scrape (ProntoPrometheus's endpoint does); a push backend samples on a period with
-/// ``App/recordOpenConnections(every:factory:)``.
+/// `App/recordOpenConnections(every:factory:)`.
 public struct OpenConnectionsGauge: Sendable {
     private let gauge: Gauge
 
@@ -24,7 +24,7 @@ public struct OpenConnectionsGauge: Sendable {
 
 extension App {
     /// Records the open connections into `http.server.open_connections` every `interval`
-    /// while the app runs, for backends that are not scraped. Call before ``App/run()``.
+    /// while the app runs, for backends that are not scraped. Call before `App/run()`.
     public func recordOpenConnections(every interval: Duration = .seconds(5), factory: any MetricsFactory = MetricsSystem.factory) {
         let gauge = OpenConnectionsGauge(factory: factory)
         let sampler = NIOLockedValueBox<Task<Void, Never>?>(nil)

@@ -5,7 +5,7 @@ import Pronto
 import ProntoHTTPTypes
 
 /// Serves swift-openapi-generator's handlers on a Pronto app or route group:
-/// `ServerTransport` for any ``RouteBuilder``.
+/// `ServerTransport` for any `RouteBuilder`.
 ///
 /// ```swift
 /// let app = App()
@@ -148,7 +148,7 @@ struct RequestBodyChunks: AsyncSequence, Sendable {
 
 extension App: ServerTransport {
     /// Registers an OpenAPI operation as a route of this app (see ``OpenAPITransport``;
-    /// request bodies are limited by ``ServerConfiguration/limits``).
+    /// request bodies are limited by `ServerConfiguration/limits`).
     public func register(
         _ handler: @Sendable @escaping (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?),
         method: HTTPRequest.Method,

@@ -1,6 +1,6 @@
 import Pronto
 
-/// A client for an ``App`` under test: requests go over one keep-alive connection, in
+/// A client for an `App` under test: requests go over one keep-alive connection, in
 /// either ``TestMode``; ``connect()`` opens more.
 public struct TestClient: Sendable {
     public let server: TestServer
@@ -46,7 +46,7 @@ public struct TestClient: Sendable {
 extension App {
     /// Runs `body` with a client of this app: in-process (no socket) or live (a real server on
     /// an ephemeral port). Startup hooks run before, shutdown hooks after, while the test
-    /// server's event loops still run (as ``App/shutdown()`` runs them before its loops stop).
+    /// server's event loops still run (as `App/shutdown()` runs them before its loops stop).
     ///
     /// ```swift
     /// try await app.test(.inProcess) { client in

@@ -178,7 +178,7 @@ public actor TestConnection {
     }
 
     /// In-process only: tells the server's side of this connection that a graceful shutdown
-    /// began, as ``Server/shutdown()`` tells every connection (NIO's
+    /// began, as `Server/shutdown()` tells every connection (NIO's
     /// `ChannelShouldQuiesceEvent`). Live connections: shut the server down instead.
     public func beginShutdown() async {
         if case .inProcess(let channel) = transport {

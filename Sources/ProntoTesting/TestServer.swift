@@ -13,7 +13,7 @@ public enum TestMode: String, Sendable, CaseIterable, CustomStringConvertible {
     /// No socket: each connection is an `NIOAsyncTestingChannel` running Pronto's connection
     /// handler. Fast, deterministic, with a virtual clock (``TestConnection/advanceTime(by:)``).
     case inProcess
-    /// A real ``Server`` on 127.0.0.1 with an ephemeral port, reached over TCP.
+    /// A real `Server` on 127.0.0.1 with an ephemeral port, reached over TCP.
     case live
 
     public var description: String { rawValue }

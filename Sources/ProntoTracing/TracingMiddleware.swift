@@ -74,7 +74,7 @@ public struct TracingMiddleware: InlineMiddleware, RouteAwareMiddleware {
         return { request in try await traced(request) { try await handler(request) } }
     }
 
-    /// The ``Middleware`` form, for chains that hold an async middleware too.
+    /// The `Middleware` form, for chains that hold an async middleware too.
     public func handle(_ request: Request, next: Next) async throws -> Response {
         if isDisabled { return try await next(request) }
         return try await traced(request) { try await next(request) }

@@ -51,7 +51,7 @@ public struct MultipartForm: Sendable {
     /// Decodes the fields, and the files as ``UploadedFile`` values, into `T`, with the
     /// rules of ``URLEncodedFormDecoder`` (bracketed names nest: `user[name]`).
     ///
-    /// - Throws: `DecodingError` naming the field (``Request/decodeMultipart(_:limits:decoder:)``
+    /// - Throws: `DecodingError` naming the field (`Request/decodeMultipart(_:limits:decoder:)`
     ///   makes it a 400).
     public func decode<T: Decodable>(_ type: T.Type, decoder: URLEncodedFormDecoder = URLEncodedFormDecoder()) throws -> T {
         var tree = FormTree()

@@ -18,7 +18,7 @@ extension Request {
     ///   An empty or absent body is an empty form: only a type whose fields are all
     ///   optional decodes from it. A route that streams its body (`body: .stream`) has no
     ///   collected body here: give it the default policy, or collect the stream first
-    ///   (``Request/collectBody(upTo:)``) and decode that with ``URLEncodedFormDecoder``.
+    ///   (`Request/collectBody(upTo:)`) and decode that with ``URLEncodedFormDecoder``.
     public func decodeForm<T: Decodable>(_ type: T.Type, decoder: URLEncodedFormDecoder = URLEncodedFormDecoder()) throws(HTTPError) -> T {
         guard let contentType, Self.mediaType(of: contentType) == "application/x-www-form-urlencoded" else {
             throw HTTPError(.unsupportedMediaType, "expected a form body (Content-Type: application/x-www-form-urlencoded), got \(contentType.map { "'\($0)'" } ?? "no Content-Type")")

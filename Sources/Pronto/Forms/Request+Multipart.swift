@@ -3,9 +3,9 @@ extension Request {
     /// files (see ``MultipartForm`` and, for who removes them, ``UploadedFile``).
     ///
     /// On a route that streams its body (`app.post("/upload", body: .stream) { … }`) the
-    /// body is parsed from ``Request/bodyStream`` as it arrives, so a file of any size costs
+    /// body is parsed from `Request/bodyStream` as it arrives, so a file of any size costs
     /// one buffer of memory and the route's own limit replaces the server's 1 MiB one;
-    /// otherwise from the collected ``Request/body``.
+    /// otherwise from the collected `Request/body`.
     ///
     /// - Throws: ``HTTPError`` 415 when the Content-Type is not `multipart/form-data`, 400
     ///   for a malformed body (with the reason), 413 past one of `limits`; `IOError` when a

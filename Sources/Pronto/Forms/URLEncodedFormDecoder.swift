@@ -22,7 +22,7 @@ import NIOCore
 /// - optionals: a missing field is `nil`, and so is an empty one (`age=`, what an empty
 ///   `<input>` sends) unless the type is `String`, which gets `""`.
 ///
-/// Errors are `DecodingError`s whose coding path names the field; ``Request/decodeForm(_:decoder:)``
+/// Errors are `DecodingError`s whose coding path names the field; `Request/decodeForm(_:decoder:)`
 /// turns them into a 400 saying which field is missing or invalid.
 public struct URLEncodedFormDecoder: Sendable {
     /// How a `Date` field is read.

@@ -3,7 +3,7 @@
 ///
 /// **Who removes the file**: the `UploadedFile` owns it. The file is removed when the last
 /// copy of the value (in the ``MultipartForm``, or in a type decoded by
-/// ``Request/decodeMultipart(_:limits:decoder:)``) goes away, so a handler that does nothing
+/// `Request/decodeMultipart(_:limits:decoder:)`) goes away, so a handler that does nothing
 /// leaks nothing. To keep the file, ``move(to:)`` it: it is then yours. To free the disk
 /// before the handler ends, call ``delete()``.
 ///
@@ -14,7 +14,7 @@
 /// }
 /// ```
 ///
-/// As a `Decodable` field it decodes only with ``Request/decodeMultipart(_:limits:decoder:)``.
+/// As a `Decodable` field it decodes only with `Request/decodeMultipart(_:limits:decoder:)`.
 public struct UploadedFile: Sendable, Decodable {
     /// The name of the form field the file was sent under.
     public let name: String

@@ -15,8 +15,8 @@ extension App: Service {
     /// SIGINT/SIGTERM when ``handlesSignals``; then finishes in-flight requests, runs the
     /// shutdown hooks and returns.
     ///
-    /// With ``ServerConfiguration/workers`` set, this process supervises that many worker
-    /// processes instead (see ``Supervisor``); the startup and shutdown hooks run in each
+    /// With `ServerConfiguration/workers` set, this process supervises that many worker
+    /// processes instead (see `Supervisor`); the startup and shutdown hooks run in each
     /// worker, not in the supervisor.
     public func run() async throws {
         if try await Supervisor.runIfConfigured(configuration) { return }

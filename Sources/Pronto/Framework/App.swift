@@ -231,10 +231,10 @@ public final class App: RouteBuilder, Sendable {
     }
 
     /// Runs the startup hooks, compiles the routes and starts listening. Returns the
-    /// running server (its ``Server/port`` tells the port when 0 was asked).
+    /// running server (its `Server/port` tells the port when 0 was asked).
     ///
-    /// The configuration is checked first: an invalid value throws a ``ConfigurationError``
-    /// (see ``ServerConfiguration/validate()``) before any hook runs. An app starts once:
+    /// The configuration is checked first: an invalid value throws a `ConfigurationError`
+    /// (see `ServerConfiguration/validate()`) before any hook runs. An app starts once:
     /// a second call throws ``AppError/alreadyStarted`` (even when the first failed) before
     /// it runs a hook or makes any event loop.
     @discardableResult
@@ -275,7 +275,7 @@ public final class App: RouteBuilder, Sendable {
     /// The running server, after ``start()``.
     public var server: Server? { state.withLockedValue { $0.server } }
 
-    /// Stops serving gracefully (see ``Server/shutdown()``), then runs the shutdown hooks
+    /// Stops serving gracefully (see `Server/shutdown()`), then runs the shutdown hooks
     /// (while the server's event loops still run), then stops the event loops
     /// (once, however often this is called). A hook's error is logged.
     public func shutdown() async {

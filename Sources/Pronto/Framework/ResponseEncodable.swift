@@ -1,6 +1,6 @@
 import NIOCore
 
-/// A value a route handler can return: Pronto turns it into a ``Response``.
+/// A value a route handler can return: Pronto turns it into a `Response`.
 ///
 /// `Response`, `String` (text/plain), `ByteBuffer` and `[UInt8]` (application/octet-stream)
 /// and `HTTPStatus` (an empty response) conform. A `Codable` type becomes a JSON response by

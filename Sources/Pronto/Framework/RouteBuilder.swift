@@ -8,11 +8,11 @@ public protocol RouteBuilder {
     /// A conflict or an invalid pattern is reported when the app starts.
     func on<R: ResponseEncodable>(_ method: HTTPMethod, _ pattern: String, _ handler: @escaping @Sendable (Request) throws -> R)
     func on<R: ResponseEncodable>(_ method: HTTPMethod, _ pattern: String, _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R)
-    /// Registers a handler for a method outside ``HTTPMethod``'s cases (`PURGE`, `PROPFIND`…).
+    /// Registers a handler for a method outside `HTTPMethod`'s cases (`PURGE`, `PROPFIND`…).
     func on<R: ResponseEncodable>(methodName: String, _ pattern: String, _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R)
     /// Registers `handler` with its request bodies taken as `body` says: with
-    /// ``RequestBodyPolicy/stream(maxSize:)`` the handler runs as soon as the head arrives and
-    /// reads ``Request/bodyStream`` while the body arrives (backpressure: reading from the
+    /// `RequestBodyPolicy/stream(maxSize:)` the handler runs as soon as the head arrives and
+    /// reads `Request/bodyStream` while the body arrives (backpressure: reading from the
     /// socket pauses while the handler lags).
     func on<R: ResponseEncodable>(
         _ method: HTTPMethod, _ pattern: String, body: RequestBodyPolicy,

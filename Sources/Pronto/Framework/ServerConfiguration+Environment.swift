@@ -9,7 +9,7 @@ extension ServerConfiguration {
     /// The configuration from `PRONTO_*` environment variables (see ``ServerSetting`` and the
     /// Configuration guide), with the defaults for those not set.
     ///
-    /// - Throws: ``ConfigurationError`` naming the variable and the value when one is malformed.
+    /// - Throws: `ConfigurationError` naming the variable and the value when one is malformed.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServerConfiguration {
         try fromSettings(named: \.environmentVariable) { environment[$0.environmentVariable] }
     }

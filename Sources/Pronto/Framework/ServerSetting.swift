@@ -1,5 +1,5 @@
 /// A server setting read from outside the code: an environment variable
-/// (``environmentVariable``, `PRONTO_PORT`) for ``ServerConfiguration/fromEnvironment(_:)``,
+/// (``environmentVariable``, `PRONTO_PORT`) for `ServerConfiguration/fromEnvironment(_:)`,
 /// or a configuration key (``configKey``, `pronto.port`) for a swift-configuration reader
 /// (the ProntoConfiguration product: JSON files, command-line `--pronto-port`, environment).
 public enum ServerSetting: String, CaseIterable, Sendable {

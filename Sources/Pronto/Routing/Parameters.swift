@@ -4,7 +4,7 @@
 /// A match from bytes (``Router/match(_:path:)``) allocates nothing for its parameters:
 /// they are byte offsets into the path, kept inline for up to eight parameters, and the
 /// names are the route's own array. A value becomes a `String` (percent-decoded, see
-/// ``PathDecoding``) when it is asked for with the path's bytes:
+/// `PathDecoding`) when it is asked for with the path's bytes:
 /// ``value(_:in:)``, ``get(_:as:in:)``, or all at once with ``materialize(in:)``. After
 /// ``materialize(in:)`` (done for you by the `String` forms of `match`) the accessors
 /// without bytes work: ``subscript(_:)``, ``get(_:as:)``, ``catchAll``.

@@ -15,7 +15,7 @@
 /// }
 /// ```
 ///
-/// **Patterns** (see ``RoutePattern`` for every rule): `/` then segments split on `/`,
+/// **Patterns** (see `RoutePattern` for every rule): `/` then segments split on `/`,
 /// each a literal, a `{name}` parameter or, last, the `*` catch-all (its value is named
 /// `*`). Literals are written decoded.
 ///
@@ -69,7 +69,7 @@ public struct Router<Handler> {
         storage.routes.map { ($0.method.name, $0.pattern) }
     }
 
-    /// Adds a route for a registered method. ``HTTPMethod/other`` has no name: use
+    /// Adds a route for a registered method. `HTTPMethod/other` has no name: use
     /// ``add(methodName:_:_:)``.
     /// - Throws: ``RoutingError`` for an invalid pattern or a conflict with a route of the
     ///   same method and shape (`/a/{x}` and `/a/{y}` are the same shape).
@@ -81,7 +81,7 @@ public struct Router<Handler> {
         try add(.known(index), pattern, handler)
     }
 
-    /// Adds a route for a method by name, case-sensitive: `"GET"` is ``HTTPMethod/get``,
+    /// Adds a route for a method by name, case-sensitive: `"GET"` is `HTTPMethod/get`,
     /// `"PURGE"` an other method.
     public mutating func add(methodName: String, _ pattern: String, _ handler: Handler) throws(RoutingError) {
         try add(RouteMethod(name: methodName), pattern, handler)
@@ -146,7 +146,7 @@ public struct Router<Handler> {
     /// Matches a registered method and the raw bytes of a path (without query). Parameters
     /// are byte ranges into `path`: read them with the same bytes
     /// (``Parameters/get(_:as:in:)``) or ``Parameters/materialize(in:)`` them.
-    /// ``HTTPMethod/other`` matches no route (use ``match(methodName:path:)``).
+    /// `HTTPMethod/other` matches no route (use ``match(methodName:path:)``).
     @inlinable
     public func match(_ method: HTTPMethod, path: UnsafeRawBufferPointer) -> RouteMatch<Handler> {
         match(known: RouteMethod.index(method), other: nil, path: path)

@@ -10,7 +10,7 @@ public struct RoutingError: Error, Sendable, Hashable, CustomStringConvertible {
         case invalidPattern
         /// The pattern has the same shape as one already registered for the method.
         case conflict
-        /// The method name is not an HTTP token, or ``HTTPMethod/other`` was given without a name.
+        /// The method name is not an HTTP token, or `HTTPMethod/other` was given without a name.
         case invalidMethod
     }
 

@@ -1,14 +1,14 @@
 import NIOConcurrencyHelpers
 import NIOCore
 
-/// Sends server-sent events on a streamed response (see ``Response/eventStream(heartbeat:_:)``).
+/// Sends server-sent events on a streamed response (see `Response/eventStream(heartbeat:_:)`).
 public struct EventStreamWriter: Sendable {
     let writer: ResponseBodyStreamWriter
     let lastWrite: LastWrite
 
     /// Sends `event`; returns once the connection can take more.
     ///
-    /// - Throws: ``ResponseStreamError/connectionClosed`` when the client went away.
+    /// - Throws: `ResponseStreamError/connectionClosed` when the client went away.
     public func send(_ event: ServerSentEvent) async throws {
         var buffer = writer.allocator.buffer(capacity: 64 + event.data.utf8.count)
         event.write(into: &buffer)
@@ -75,7 +75,7 @@ extension Response {
         }
     }
 
-    /// A response whose body `produce` writes while it is sent (see ``ResponseBodyStream``):
+    /// A response whose body `produce` writes while it is sent (see `ResponseBodyStream`):
     /// chunked, or with Content-Length when `contentLength` is given.
     public static func stream(
         contentType: String? = "application/octet-stream", contentLength: Int? = nil,

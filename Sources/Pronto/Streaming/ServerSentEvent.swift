@@ -11,7 +11,7 @@ public struct ServerSentEvent: Sendable, Hashable {
     /// The event type (`event:`), dispatched to `addEventListener(type, …)`; nil: `message`.
     public var event: String?
     /// The event id (`id:`): the browser sends the last one back as `Last-Event-ID` when
-    /// it reconnects (see ``Request/lastEventID``).
+    /// it reconnects (see `Request/lastEventID`).
     public var id: String?
     /// How long the browser waits before reconnecting, in milliseconds (`retry:`).
     public var retry: Int?

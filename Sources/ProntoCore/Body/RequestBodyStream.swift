@@ -78,7 +78,7 @@ public enum RequestBodyStreamError: Error, Equatable, CustomStringConvertible {
 
 /// How a request body reaches its handler.
 public enum RequestBodyPolicy: Sendable, Equatable {
-    /// Collected whole before the handler runs, up to ``HTTPLimits/maxBodySize`` (413 past it).
+    /// Collected whole before the handler runs, up to `HTTPLimits/maxBodySize` (413 past it).
     case collect
     /// Handed to the handler as a ``RequestBodyStream`` as soon as the head arrives, up to
     /// `maxSize` bytes (413 past it), or without limit when nil.

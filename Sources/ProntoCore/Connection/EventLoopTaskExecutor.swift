@@ -7,7 +7,7 @@ import NIOCore
 /// no hop to the global concurrent pool and back. `EventLoop.enqueue(_:)` schedules the
 /// job itself, without wrapping it in a closure.
 ///
-/// It can also run one job *inline* (see ``runInline(_:)``): the engine resumes a parked
+/// It can also run one job *inline* (see `runInline(_:)`): the engine resumes a parked
 /// handler task from inside the connection's read callback and the task runs at once, on
 /// this stack, until it suspends. An async handler that never suspends then costs what a
 /// synchronous one does: no enqueue, no loop tick, no allocation.
@@ -41,7 +41,7 @@ public final class EventLoopTaskExecutor: TaskExecutor, @unchecked Sendable {
         loop.inEventLoop && withUnsafeCurrentTask(body: { $0 == nil })
     }
 
-    /// Runs `job` on the loop: inline when asked (``runInline(_:)``), else queued.
+    /// Runs `job` on the loop: inline when asked (`runInline(_:)`), else queued.
     public func enqueue(_ job: consuming ExecutorJob) {
         guard loop.inEventLoop else { return loop.enqueue(job) }
         if runsNextJobInline {

@@ -4,7 +4,7 @@ import NIOCore
 /// per field.
 ///
 /// Only the peer's address is the connection's own: the loop, the allocator and the task
-/// executor are the same for every connection of a loop, so they live in one ``Loop``
+/// executor are the same for every connection of a loop, so they live in one `Loop`
 /// object per loop and an idle connection's info costs 48 bytes, not 96.
 public final class ConnectionInfo: Sendable {
     /// The facts shared by the connections of one event loop.

@@ -72,7 +72,7 @@ public struct Request: Sendable {
     /// The event loop of the connection; async handlers run on it.
     @inlinable public var eventLoop: any EventLoop { connection.eventLoop }
 
-    /// The method, ``HTTPMethod/other`` for one without a case (see ``methodName``).
+    /// The method, `HTTPMethod/other` for one without a case (see ``methodName``).
     @inlinable public var method: HTTPMethod { head.method }
     /// The HTTP version as received.
     @inlinable public var version: HTTPVersion { head.version }

@@ -4,7 +4,7 @@ import NIOPosix
 /// ``ServerConfiguration/workers`` processes of the same executable that serve on it,
 /// restarts one that dies, and replaces them without refusing a connection.
 ///
-/// ``Server/run()`` and `App.run()` call ``runIfConfigured(_:)`` first, so setting
+/// ``Server/run()`` and `App.run()` call `runIfConfigured(_:)` first, so setting
 /// `workers` (or `PRONTO_WORKERS`, or hello's `--workers`) is all an app needs:
 ///
 /// ```swift

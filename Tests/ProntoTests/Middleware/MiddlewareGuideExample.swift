@@ -1,5 +1,5 @@
 // The Middleware guide's inline example, verbatim between the markers: MiddlewareGuideTests
-// checks that Sources/Pronto/Pronto.docc/Middleware.md shows exactly this code, and runs it.
+// checks that Sources/Pronto/Pronto.docc/UsingMiddleware.md shows exactly this code, and runs it.
 import Pronto
 
 // BEGIN GUIDE EXAMPLE

@@ -8,7 +8,7 @@ import Testing
 struct MiddlewareGuideTests {
     @Test("the guide shows the inline middleware example exactly as tested")
     func guideMatchesTestedCode() throws {
-        try expectDocumentShowsExample("Sources/Pronto/Pronto.docc/Middleware.md", from: "Tests/ProntoTests/Middleware/MiddlewareGuideExample.swift", marker: "GUIDE EXAMPLE")
+        try expectDocumentShowsExample("Sources/Pronto/Pronto.docc/UsingMiddleware.md", from: "Tests/ProntoTests/Middleware/MiddlewareGuideExample.swift", marker: "GUIDE EXAMPLE")
     }
 
     @Test("the guide's example answers 401 without a key and names the owner with one", arguments: TestMode.allCases)

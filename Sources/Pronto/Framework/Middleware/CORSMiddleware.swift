@@ -23,7 +23,7 @@ public struct CORSMiddleware: InlineMiddleware {
     /// How long a browser may cache a preflight answer, in seconds.
     public var maxAge: Int?
 
-    /// - Throws: ``ConfigurationError`` when `allowCredentials` is true with `.any` origins:
+    /// - Throws: `ConfigurationError` when `allowCredentials` is true with `.any` origins:
     ///   browsers refuse credentials for any origin, so list the origins to allow them.
     public init(
         allowedOrigins: AllowedOrigins = .any,

@@ -1,7 +1,7 @@
 import Logging
 
 /// Turns errors into responses inside the middleware chain, so that middleware outside it
-/// (an access log, CORS) see the final status: a ``ResponseError`` (``HTTPError``,
+/// (an access log, CORS) see the final status: a `ResponseError` (``HTTPError``,
 /// ``ParameterError``) becomes its response, any other error a 500 whose body says nothing
 /// (the error goes to the log).
 public struct ErrorMiddleware: InlineMiddleware {

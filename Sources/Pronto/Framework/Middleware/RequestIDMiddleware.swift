@@ -1,10 +1,10 @@
 /// Gives every request an id: the client's `X-Request-ID` when it sent a sane one (at most
 /// 200 visible ASCII characters), else a new random one (32 lowercase hex digits). The id
 /// is echoed in the response's `X-Request-ID` and is readable by handlers through
-/// ``Request/requestID``.
+/// `Request/requestID`.
 ///
 /// It allocates only for the `String` of the id, made when the response is answered (and
-/// each time a handler reads ``Request/requestID``): the request keeps where the id comes
+/// each time a handler reads `Request/requestID`): the request keeps where the id comes
 /// from, not the text.
 public struct RequestIDMiddleware: InlineMiddleware {
     /// The header read from the request and set on the response.
