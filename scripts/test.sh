@@ -38,7 +38,8 @@ echo "==> swift test"
 swift build --build-tests
 swift test --skip-build
 
-echo "==> documentation: every library's DocC catalog, warnings as errors (scripts/docs.sh)"
+echo "==> documentation: every public declaration has a doc comment; every library's DocC catalog builds, warnings as errors"
+python3 scripts/undocumented.py
 scripts/docs.sh
 
 echo "==> fuzzing, short: each libFuzzer target of Fuzz/ for 12 s (scripts/fuzz.sh runs them long)"

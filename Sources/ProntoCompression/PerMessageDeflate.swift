@@ -20,6 +20,7 @@ import Pronto
 /// 15-bit window. For many busy connections, lower `serverMaxWindowBits` and raise
 /// `minimumSize`.
 public struct PerMessageDeflate: WebSocketMessageExtension {
+    /// `permessage-deflate`, as negotiated.
     public var name: String { "permessage-deflate" }
     /// The compression level of sent messages.
     public var level: CompressionLevel
@@ -34,6 +35,7 @@ public struct PerMessageDeflate: WebSocketMessageExtension {
     /// so the server's decompressor keeps no context between messages.
     public var requestClientNoContextTakeover: Bool
 
+    /// The extension compressing at `level` the messages of at least `minimumSize` bytes, with the window and context-takeover parameters it negotiates.
     public init(
         level: CompressionLevel = .fastest, minimumSize: Int = 64, serverMaxWindowBits: Int = 15,
         serverNoContextTakeover: Bool = false, requestClientNoContextTakeover: Bool = false

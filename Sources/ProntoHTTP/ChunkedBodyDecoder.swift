@@ -24,6 +24,7 @@ public struct ChunkedBodyDecoder: Sendable {
         case failed(HTTPParseError)
     }
 
+    /// The limits the body is decoded under (body size, chunk line length).
     public let limits: HTTPLimits
     private var state = State.size
     private var chunkRemaining = 0
@@ -38,10 +39,12 @@ public struct ChunkedBodyDecoder: Sendable {
     /// arrives); equal to the bytes decoded once the body has ended.
     public private(set) var bodyLength = 0
 
+    /// A decoder at the start of a chunked body.
     public init(limits: HTTPLimits = .default) {
         self.limits = limits
     }
 
+    /// True once the last chunk and the trailer section have been decoded.
     public var isFinished: Bool {
         if case .done = state { return true }
         return false

@@ -21,6 +21,7 @@ public final class DateCache {
     /// How many times the line was formatted (once per new second; for tests and metrics).
     @exclusivity(unchecked) public private(set) var formatCount = 0
 
+    /// A cache holding the `Date` value of second `now` (seconds since 1970).
     public init(now: Int = DateCache.currentSecond()) {
         storage = UnsafeMutableRawBufferPointer.allocate(byteCount: 37, alignment: 1)
         storage.copyBytes(from: "Date: Thu, 01 Jan 1970 00:00:00 GMT\r\n".utf8)
@@ -42,6 +43,7 @@ public final class DateCache {
     @usableFromInline
     var storageForInlining: UnsafeMutableRawBufferPointer { storage }
 
+    /// The current time in whole seconds since 1970.
     public static func currentSecond() -> Int { Int(time(nil)) }
 
     /// Reformats when `now` is a new second; otherwise does nothing.
@@ -106,6 +108,7 @@ public enum HTTPDate {
         return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
+    /// The IMF-fixdate of `epochSeconds` (`Sun, 06 Nov 1994 08:49:37 GMT`).
     public static func string(_ epochSeconds: Int) -> String {
         var bytes = [UInt8](repeating: 0, count: 29)
         bytes.withUnsafeMutableBytes { format(epochSeconds, into: $0) }

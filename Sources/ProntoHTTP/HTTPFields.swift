@@ -1,8 +1,11 @@
 /// A response header field: a name (a token) and a value (no CR, LF or other control).
 public struct HTTPField: Sendable, Hashable {
+    /// The field's name, as given.
     public var name: String
+    /// The field's value.
     public var value: String
 
+    /// A field `name: value`.
     public init(name: String, value: String) {
         self.name = name
         self.value = value
@@ -13,15 +16,19 @@ public struct HTTPField: Sendable, Hashable {
 ///
 /// Empty fields cost no allocation, which keeps the common response free of garbage.
 public struct HTTPFields: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral {
+    /// The fields in order.
     public private(set) var fields: [HTTPField]
 
+    /// No fields (no allocation).
     public init() { fields = [] }
 
     public init(dictionaryLiteral elements: (String, String)...) {
         fields = elements.map { HTTPField(name: $0.0, value: $0.1) }
     }
 
+    /// True when there are no fields.
     public var isEmpty: Bool { fields.isEmpty }
+    /// The number of fields.
     public var count: Int { fields.count }
 
     public func makeIterator() -> IndexingIterator<[HTTPField]> { fields.makeIterator() }

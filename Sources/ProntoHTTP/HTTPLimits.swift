@@ -18,6 +18,7 @@ public struct HTTPLimits: Sendable, Hashable {
     /// Largest request body in bytes after chunked decoding (413 Content Too Large past it).
     public var maxBodySize: Int
 
+    /// Limits; each parameter sets the property of the same name.
     public init(
         maxRequestLineLength: Int = 8 * 1024,
         maxHeaderSectionSize: Int = 16 * 1024,

@@ -61,15 +61,20 @@ public enum HTTPMethod: Sendable, Hashable {
 /// An HTTP version as received. Pronto serves 1.0 and 1.1; a higher 1.x minor is
 /// answered as 1.1 (RFC 9110 §6.2), another major is refused with 505.
 public struct HTTPVersion: Sendable, Hashable, CustomStringConvertible {
+    /// The major version: 1.
     public var major: UInt8
+    /// The minor version: 0 or 1.
     public var minor: UInt8
 
+    /// HTTP/`major`.`minor`.
     public init(major: UInt8, minor: UInt8) {
         self.major = major
         self.minor = minor
     }
 
+    /// HTTP/1.0.
     public static let http1_0 = HTTPVersion(major: 1, minor: 0)
+    /// HTTP/1.1.
     public static let http1_1 = HTTPVersion(major: 1, minor: 1)
 
     /// True for HTTP/1.1 and any later 1.x.

@@ -2,6 +2,7 @@
 /// the server sends back before it closes the connection: once framing is in doubt,
 /// no later byte on that connection can be trusted (RFC 9112 §9.3 and §6.3).
 public struct HTTPParseError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What was wrong with the request, each answered with its own status.
     public enum Kind: Sendable, Hashable {
         case invalidMethod
         case invalidRequestLine
@@ -34,8 +35,10 @@ public struct HTTPParseError: Error, Sendable, Hashable, CustomStringConvertible
         case bodyTooLarge(limit: Int)
     }
 
+    /// What was wrong.
     public let kind: Kind
 
+    /// An error of `kind`.
     public init(_ kind: Kind) { self.kind = kind }
 
     /// The response status this error is answered with.

@@ -1,6 +1,7 @@
 /// One header field line as two ranges into the head's bytes. Nothing is copied:
 /// a name or value becomes a `String` only when someone asks for it.
 public struct HeaderField: Sendable, Hashable {
+    /// The field name's bytes.
     public var name: ByteRange
     /// The value with leading and trailing whitespace removed (RFC 9110 §5.5).
     public var value: ByteRange
@@ -25,8 +26,11 @@ public enum TargetForm: Sendable, Hashable {
 /// Transfer-Encoding, Connection, Expect, Upgrade) are recognised during the scan,
 /// so neither the engine nor a handler searches the headers for them.
 public struct RequestHead: Sendable {
+    /// The method, `.other` for a token that is not a registered method (see `methodRange`).
     public internal(set) var method: HTTPMethod = .get
+    /// The method's bytes.
     public internal(set) var methodRange: ByteRange = .empty
+    /// The request target's form (RFC 9112 §3.2).
     public internal(set) var targetForm: TargetForm = .origin
     /// The whole request target as received.
     public internal(set) var targetRange: ByteRange = .empty

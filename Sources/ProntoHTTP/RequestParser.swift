@@ -21,7 +21,9 @@ public struct RequestParser: Sendable {
         case error(HTTPParseError)
     }
 
+    /// The limits the head is parsed under.
     public var limits: HTTPLimits
+    /// How lines are scanned: SIMD, or the scalar twin.
     public let scanner: ByteScanner
 
     private enum Phase: Sendable {
@@ -51,6 +53,7 @@ public struct RequestParser: Sendable {
     private var transferEncodingChunkedNotLast = false
     private var transferEncodingOtherCoding = false
 
+    /// A parser for heads within `limits`, scanning lines with `scanner`.
     public init(limits: HTTPLimits = .default, scanner: ByteScanner = .simd) {
         self.limits = limits
         self.scanner = scanner

@@ -1,6 +1,7 @@
 /// Why a response could not be encoded. The engine answers 500 instead and logs this
 /// message: a header can never split a response or smuggle a second one.
 public struct ResponseEncodingError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What made the head unencodable.
     public let message: String
 
     public var description: String { message }
@@ -48,15 +49,20 @@ public enum ResponseFraming: Sendable, Hashable {
 public enum ResponseEncoder {
     /// Everything that goes into a response head.
     public struct Head {
+        /// The status line's status.
         public var status: HTTPStatus
+        /// The `Content-Type`, when there is a body.
         public var contentType: String?
+        /// The other fields, in order.
         public var headers: HTTPFields
+        /// How the body is delimited.
         public var framing: ResponseFraming
         /// Send `Connection: close` (the server closes after this response).
         public var close: Bool
         /// Send `Connection: keep-alive` (to an HTTP/1.0 client that asked for it).
         public var keepAlive: Bool
 
+        /// A head; each parameter sets the property of the same name.
         public init(
             status: HTTPStatus, contentType: String? = nil, headers: HTTPFields = HTTPFields(),
             framing: ResponseFraming, close: Bool = false, keepAlive: Bool = false

@@ -3,7 +3,9 @@ import Pronto
 /// A client for an `App` under test: requests go over one keep-alive connection, in
 /// either ``TestMode``; ``connect()`` opens more.
 public struct TestClient: Sendable {
+    /// The server the client talks to.
     public let server: TestServer
+    /// The client's keep-alive connection.
     public let connection: TestConnection
 
     /// Sends a request and reads its response.
@@ -13,26 +15,32 @@ public struct TestClient: Sendable {
         try await connection.request(method, target, headers: headers, body: body)
     }
 
+    /// Sends `GET target` and reads the response.
     public func get(_ target: String, headers: [(String, String)] = []) async throws -> TestResponse {
         try await request("GET", target, headers: headers)
     }
 
+    /// Sends `HEAD target` and reads the response (no body).
     public func head(_ target: String, headers: [(String, String)] = []) async throws -> TestResponse {
         try await request("HEAD", target, headers: headers)
     }
 
+    /// Sends `DELETE target` and reads the response.
     public func delete(_ target: String, headers: [(String, String)] = []) async throws -> TestResponse {
         try await request("DELETE", target, headers: headers)
     }
 
+    /// Sends `OPTIONS target` and reads the response.
     public func options(_ target: String, headers: [(String, String)] = []) async throws -> TestResponse {
         try await request("OPTIONS", target, headers: headers)
     }
 
+    /// Sends `POST target` with `body` and reads the response.
     public func post(_ target: String, body: String, headers: [(String, String)] = []) async throws -> TestResponse {
         try await request("POST", target, headers: headers, body: Array(body.utf8))
     }
 
+    /// Sends `PUT target` with `body` and reads the response.
     public func put(_ target: String, body: String, headers: [(String, String)] = []) async throws -> TestResponse {
         try await request("PUT", target, headers: headers, body: Array(body.utf8))
     }

@@ -2,15 +2,21 @@ import NIOCore
 
 /// A WebSocket frame as a test client sends or receives it (RFC 6455 §5.2).
 public struct TestWebSocketFrame: Sendable, Equatable, CustomStringConvertible {
+    /// Data frame opcodes (RFC 6455 §5.2).
     public static let continuation: UInt8 = 0x0, text: UInt8 = 0x1, binary: UInt8 = 0x2
+    /// Control frame opcodes.
     public static let close: UInt8 = 0x8, ping: UInt8 = 0x9, pong: UInt8 = 0xA
 
+    /// The FIN bit: the last frame of a message.
     public var fin: Bool
     /// The reserved bits as they sit in the first byte (0x40 is RSV1).
     public var rsv: UInt8
+    /// The opcode.
     public var opcode: UInt8
+    /// The payload, unmasked.
     public var payload: [UInt8]
 
+    /// A frame; `rsv` sets the RSV1-3 bits (4 is RSV1, for a compressed message).
     public init(fin: Bool = true, rsv: UInt8 = 0, opcode: UInt8, payload: [UInt8]) {
         self.fin = fin
         self.rsv = rsv

@@ -2,10 +2,15 @@ import Foundation
 
 /// A response as a test client received it.
 public struct TestResponse: Sendable, CustomStringConvertible {
+    /// The status line's version: `HTTP/1.1`.
     public var version: String
+    /// The status code.
     public var status: Int
+    /// The reason phrase.
     public var reason: String
+    /// The header fields, in order.
     public var headers: [(name: String, value: String)]
+    /// The body, de-chunked.
     public var body: [UInt8]
     /// The bytes of the whole response as received.
     public var raw: [UInt8]
@@ -20,6 +25,7 @@ public struct TestResponse: Sendable, CustomStringConvertible {
         headers.filter { $0.name.lowercased() == name.lowercased() }.map(\.value)
     }
 
+    /// The body as UTF-8 text.
     public var bodyString: String { String(decoding: body, as: UTF8.self) }
 
     public var description: String { "\(version) \(status) \(reason), \(body.count) body bytes" }
@@ -27,7 +33,9 @@ public struct TestResponse: Sendable, CustomStringConvertible {
 
 /// Why a test client could not read a response.
 public struct TestClientError: Error, CustomStringConvertible {
+    /// What went wrong.
     public let message: String
+    /// An error saying `message`.
     public init(_ message: String) { self.message = message }
     public var description: String { message }
 }
@@ -35,11 +43,15 @@ public struct TestClientError: Error, CustomStringConvertible {
 /// Reads HTTP/1.1 responses out of a byte stream, for tests: Content-Length, chunked and
 /// close-delimited bodies, interim 1xx responses returned like any other.
 public struct ResponseStreamParser: Sendable {
+    /// The bytes received and not yet parsed into a response.
     public private(set) var buffer: [UInt8] = []
+    /// True once the server closed the connection.
     public var closed = false
 
+    /// A parser with nothing received.
     public init() {}
 
+    /// Adds received bytes.
     public mutating func append<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
         buffer.append(contentsOf: bytes)
     }

@@ -21,7 +21,9 @@ public enum TestMode: String, Sendable, CaseIterable, CustomStringConvertible {
 
 /// A server under test, in either ``TestMode``.
 public final class TestServer: Sendable {
+    /// How requests reach the server: in process or over a socket.
     public let mode: TestMode
+    /// The configuration the server runs with.
     public let configuration: ServerConfiguration
     let handler: HTTPHandler
     /// The live server (nil in-process).

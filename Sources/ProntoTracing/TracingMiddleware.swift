@@ -175,6 +175,7 @@ public struct TracingMiddleware: InlineMiddleware, RouteAwareMiddleware {
 /// Reads a propagation header (`traceparent`, `tracestate`, a vendor's) from a request,
 /// for `Instrument.extract`.
 public struct RequestHeaderExtractor: Extractor {
+    /// An extractor (it holds nothing).
     public init() {}
 
     /// The first value of header `key` (case-insensitive), if the request has it.

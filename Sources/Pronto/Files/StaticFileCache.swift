@@ -80,6 +80,7 @@ extension StaticFileOptions {
         /// a change on disk shows within this interval.
         public var revalidateAfter: TimeAmount
 
+        /// A cache keeping files up to `maxFileSize` bytes, `maxTotalSize` in all, each checked against the disk again after `revalidateAfter`.
         public init(maxFileSize: Int = 64 * 1024, maxTotalSize: Int = 16 * 1024 * 1024, revalidateAfter: TimeAmount = .seconds(1)) {
             self.maxFileSize = maxFileSize
             self.maxTotalSize = maxTotalSize

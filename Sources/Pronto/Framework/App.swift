@@ -23,6 +23,7 @@ import NIOPosix
 /// logger. It is not a trap, since a running server should not crash over a route; nor a
 /// thrown error, so that registration stays a plain call (`app.get(...)`).
 public final class App: RouteBuilder, Sendable {
+    /// How the app's server listens and its limits; fixed when the app is made.
     public let configuration: ServerConfiguration
     /// Whether ``run()`` stops on SIGINT and SIGTERM. Set it to false when the app runs in a
     /// swift-service-lifecycle `ServiceGroup`, which handles signals and shuts services down.
@@ -55,6 +56,7 @@ public final class App: RouteBuilder, Sendable {
 
     private let state = NIOLockedValueBox(State())
 
+    /// An app served with `configuration`; with `handlesSignals`, `run()` stops gracefully on SIGINT and SIGTERM.
     public init(configuration: ServerConfiguration = .init(), handlesSignals: Bool = true) {
         self.configuration = configuration
         self.handlesSignals = handlesSignals
@@ -74,18 +76,22 @@ public final class App: RouteBuilder, Sendable {
         RouteGroup(app: self, prefix: prefix, middleware: middleware)
     }
 
+    /// Registers a synchronous route (see `RouteBuilder`).
     public func on<R: ResponseEncodable>(_ method: HTTPMethod, _ pattern: String, _ handler: @escaping @Sendable (Request) throws -> R) {
         group("").on(method, pattern, handler)
     }
 
+    /// Registers an async route (see `RouteBuilder`).
     public func on<R: ResponseEncodable>(_ method: HTTPMethod, _ pattern: String, _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R) {
         group("").on(method, pattern, handler)
     }
 
+    /// Registers an async route for a method outside `HTTPMethod`'s cases (see `RouteBuilder`).
     public func on<R: ResponseEncodable>(methodName: String, _ pattern: String, _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R) {
         group("").on(methodName: methodName, pattern, handler)
     }
 
+    /// Registers an async route whose body arrives as `body` says (see `RouteBuilder`).
     public func on<R: ResponseEncodable>(
         _ method: HTTPMethod, _ pattern: String, body: RequestBodyPolicy,
         _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R

@@ -1,23 +1,32 @@
 /// A cookie to set with `Set-Cookie` (RFC 6265 §4.1).
 public struct Cookie: Sendable, Hashable {
+    /// The `SameSite` attribute: when browsers send the cookie with cross-site requests.
     public enum SameSite: String, Sendable, Hashable {
         case strict = "Strict"
         case lax = "Lax"
         case none = "None"
     }
 
+    /// The cookie's name.
     public var name: String
+    /// The cookie's value, sent as given.
     public var value: String
+    /// The `Path` attribute.
     public var path: String?
+    /// The `Domain` attribute.
     public var domain: String?
     /// Seconds until the cookie expires; 0 or less deletes it.
     public var maxAge: Int?
     /// An IMF-fixdate, e.g. from `HTTPDate.string(_:)`.
     public var expires: String?
+    /// The `Secure` attribute: HTTPS only.
     public var secure: Bool
+    /// The `HttpOnly` attribute: hidden from scripts.
     public var httpOnly: Bool
+    /// The `SameSite` attribute.
     public var sameSite: SameSite?
 
+    /// A cookie; each parameter sets the attribute of the same name.
     public init(
         name: String, value: String, path: String? = nil, domain: String? = nil, maxAge: Int? = nil,
         expires: String? = nil, secure: Bool = false, httpOnly: Bool = false, sameSite: SameSite? = nil

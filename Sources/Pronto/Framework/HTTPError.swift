@@ -7,9 +7,12 @@
 /// Any other error thrown by a handler becomes a 500 whose body says nothing; the error
 /// itself goes to the log.
 public struct HTTPError: ResponseError, Sendable, Hashable, CustomStringConvertible {
+    /// The status answered.
     public let status: HTTPStatus
+    /// The text of the answer's body.
     public let reason: String
 
+    /// An error answered with `status` and `reason` (by default the status's reason phrase).
     public init(_ status: HTTPStatus, _ reason: String? = nil) {
         self.status = status
         self.reason = reason ?? status.reasonPhrase

@@ -27,6 +27,7 @@ public protocol Middleware: Sendable {
 public struct ClosureMiddleware: Middleware {
     let body: nonisolated(nonsending) @Sendable (Request, Next) async throws -> Response
 
+    /// A middleware that runs `body` with the request and the rest of the chain.
     public init(_ body: nonisolated(nonsending) @escaping @Sendable (Request, Next) async throws -> Response) {
         self.body = body
     }

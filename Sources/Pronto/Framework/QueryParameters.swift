@@ -1,6 +1,7 @@
 /// The parsed query string of a request: `name=value` pairs in order, percent-decoded,
 /// `+` read as a space (form encoding, as browsers send it).
 public struct QueryParameters: Sendable, Hashable, Sequence {
+    /// Every name and value, percent-decoded, in the order sent.
     public private(set) var pairs: [(name: String, value: String)]
 
     /// Parses `query` (without `?`). A pair with a malformed escape is kept undecoded.

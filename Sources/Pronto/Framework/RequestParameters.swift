@@ -42,6 +42,7 @@ extension Request {
 }
 
 extension ParameterError: ResponseError {
+    /// 400 for a value that does not convert, 500 for a parameter the route does not have.
     public var response: Response {
         Response(status: status, contentType: "text/plain; charset=utf-8", body: .string(description + "\n"))
     }

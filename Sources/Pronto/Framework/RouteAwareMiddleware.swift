@@ -7,6 +7,7 @@ public struct RouteDescription: Sendable, Hashable, CustomStringConvertible {
     /// not a path: few distinct values, so it is fit for a metric label or a span name.
     public let pattern: String
 
+    /// A route of `method` with `pattern` (its template, group prefix included).
     public init(method: String, pattern: String) {
         self.method = method
         self.pattern = pattern

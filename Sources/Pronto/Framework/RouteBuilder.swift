@@ -21,22 +21,39 @@ public protocol RouteBuilder {
 }
 
 extension RouteBuilder {
+    /// Registers a synchronous `GET` route: `on(.get, pattern, handler)`; it runs inline on the event loop.
     public func get<R: ResponseEncodable>(_ pattern: String, _ handler: @escaping @Sendable (Request) throws -> R) { on(.get, pattern, handler) }
+    /// Registers an async `GET` route: `on(.get, pattern, handler)`.
     public func get<R: ResponseEncodable>(_ pattern: String, _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R) { on(.get, pattern, handler) }
+    /// Registers a synchronous `POST` route: `on(.post, pattern, handler)`; it runs inline on the event loop.
     public func post<R: ResponseEncodable>(_ pattern: String, _ handler: @escaping @Sendable (Request) throws -> R) { on(.post, pattern, handler) }
+    /// Registers an async `POST` route: `on(.post, pattern, handler)`.
     public func post<R: ResponseEncodable>(_ pattern: String, _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R) { on(.post, pattern, handler) }
+    /// Registers a synchronous `PUT` route: `on(.put, pattern, handler)`; it runs inline on the event loop.
     public func put<R: ResponseEncodable>(_ pattern: String, _ handler: @escaping @Sendable (Request) throws -> R) { on(.put, pattern, handler) }
+    /// Registers an async `PUT` route: `on(.put, pattern, handler)`.
     public func put<R: ResponseEncodable>(_ pattern: String, _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R) { on(.put, pattern, handler) }
+    /// Registers a synchronous `PATCH` route: `on(.patch, pattern, handler)`; it runs inline on the event loop.
     public func patch<R: ResponseEncodable>(_ pattern: String, _ handler: @escaping @Sendable (Request) throws -> R) { on(.patch, pattern, handler) }
+    /// Registers an async `PATCH` route: `on(.patch, pattern, handler)`.
     public func patch<R: ResponseEncodable>(_ pattern: String, _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R) { on(.patch, pattern, handler) }
+    /// Registers a synchronous `DELETE` route: `on(.delete, pattern, handler)`; it runs inline on the event loop.
     public func delete<R: ResponseEncodable>(_ pattern: String, _ handler: @escaping @Sendable (Request) throws -> R) { on(.delete, pattern, handler) }
+    /// Registers an async `DELETE` route: `on(.delete, pattern, handler)`.
     public func delete<R: ResponseEncodable>(_ pattern: String, _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R) { on(.delete, pattern, handler) }
+    /// Registers a synchronous `HEAD` route: `on(.head, pattern, handler)`; it runs inline on the event loop.
     public func head<R: ResponseEncodable>(_ pattern: String, _ handler: @escaping @Sendable (Request) throws -> R) { on(.head, pattern, handler) }
+    /// Registers an async `HEAD` route: `on(.head, pattern, handler)`.
     public func head<R: ResponseEncodable>(_ pattern: String, _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R) { on(.head, pattern, handler) }
+    /// Registers a synchronous `OPTIONS` route: `on(.options, pattern, handler)`; it runs inline on the event loop.
     public func options<R: ResponseEncodable>(_ pattern: String, _ handler: @escaping @Sendable (Request) throws -> R) { on(.options, pattern, handler) }
+    /// Registers an async `OPTIONS` route: `on(.options, pattern, handler)`.
     public func options<R: ResponseEncodable>(_ pattern: String, _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R) { on(.options, pattern, handler) }
+    /// Registers an async `POST` route whose request body arrives as `body` says (streamed, or collected up to a size).
     public func post<R: ResponseEncodable>(_ pattern: String, body: RequestBodyPolicy, _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R) { on(.post, pattern, body: body, handler) }
+    /// Registers an async `PUT` route whose request body arrives as `body` says (streamed, or collected up to a size).
     public func put<R: ResponseEncodable>(_ pattern: String, body: RequestBodyPolicy, _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R) { on(.put, pattern, body: body, handler) }
+    /// Registers an async `PATCH` route whose request body arrives as `body` says (streamed, or collected up to a size).
     public func patch<R: ResponseEncodable>(_ pattern: String, body: RequestBodyPolicy, _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R) { on(.patch, pattern, body: body, handler) }
 }
 
@@ -56,6 +73,7 @@ public struct RouteGroup: RouteBuilder, Sendable {
         RouteGroup(app: app, prefix: self.prefix + prefix, middleware: self.middleware + middleware)
     }
 
+    /// Registers a synchronous route under the group's prefix, behind its middleware.
     public func on<R: ResponseEncodable>(_ method: HTTPMethod, _ pattern: String, _ handler: @escaping @Sendable (Request) throws -> R) {
         // A handler that returns a `Response` is used as it is: no wrapper, no copy.
         if let direct = handler as? @Sendable (Request) throws -> Response {
@@ -64,6 +82,7 @@ public struct RouteGroup: RouteBuilder, Sendable {
         app.register(method.name ?? "", prefix + pattern, .sync { request in try handler(request).response(for: request) }, middleware)
     }
 
+    /// Registers an async route under the group's prefix, behind its middleware.
     public func on<R: ResponseEncodable>(_ method: HTTPMethod, _ pattern: String, _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R) {
         if let direct = handler as? AsyncResponder {
             return app.register(method.name ?? "", prefix + pattern, .async(direct), middleware)
@@ -71,10 +90,12 @@ public struct RouteGroup: RouteBuilder, Sendable {
         app.register(method.name ?? "", prefix + pattern, .async { request in try await handler(request).response(for: request) }, middleware)
     }
 
+    /// Registers an async route for any method token under the group's prefix.
     public func on<R: ResponseEncodable>(methodName: String, _ pattern: String, _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R) {
         app.register(methodName, prefix + pattern, .async { request in try await handler(request).response(for: request) }, middleware)
     }
 
+    /// Registers an async route under the group's prefix whose body arrives as `body` says.
     public func on<R: ResponseEncodable>(
         _ method: HTTPMethod, _ pattern: String, body: RequestBodyPolicy,
         _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R

@@ -8,9 +8,12 @@ import NIOCore
 /// surfaces when the engine writes the body: that request gets a 500 and the error goes
 /// to the log, as for any other invalid response.
 public struct JSONBody<Value: Encodable & Sendable>: ResponseBodyWriter {
+    /// The value encoded when the response is written.
     public var value: Value
+    /// The encoder used.
     public var encoder: JSONBufferEncoder
 
+    /// A body that encodes `value` with `encoder` straight into the output buffer.
     public init(_ value: Value, encoder: JSONBufferEncoder = JSONBufferEncoder()) {
         self.value = value
         self.encoder = encoder

@@ -2,6 +2,7 @@
 /// convert to the type asked for (a client error, 400), or the route has no parameter of
 /// that name (a server bug, 500).
 public struct ParameterError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Why the parameter could not be had.
     public enum Kind: Sendable, Hashable {
         /// The value is there but is not a valid value of the type asked for.
         case invalidValue
@@ -9,6 +10,7 @@ public struct ParameterError: Error, Sendable, Hashable, CustomStringConvertible
         case missing
     }
 
+    /// Why the parameter could not be had.
     public let kind: Kind
     /// The parameter's name as written in the pattern (`*` for the catch-all).
     public let name: String
@@ -17,6 +19,7 @@ public struct ParameterError: Error, Sendable, Hashable, CustomStringConvertible
     /// The name of the type the value was asked as (`Int`, `UUID`…).
     public let expectedType: String
 
+    /// An error for parameter `name` with `value` (nil when missing), asked for as `expectedType`.
     public init(kind: Kind, name: String, value: String?, expectedType: String) {
         self.kind = kind
         self.name = name

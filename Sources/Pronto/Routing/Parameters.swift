@@ -36,7 +36,9 @@ public struct Parameters: Sendable {
         self.values = []
     }
 
+    /// How many parameters the route has.
     public var count: Int { names.count }
+    /// True when the route has no parameters.
     public var isEmpty: Bool { names.isEmpty }
     /// True when every value is a `String` already, so the accessors without bytes work.
     public var isMaterialized: Bool { values.count == names.count }

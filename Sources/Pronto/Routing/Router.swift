@@ -62,6 +62,7 @@ public struct Router<Handler> {
     var storage = Storage(trie: [RouteNode()], routes: [], names: [], handlers: [], tree: RouteTree())
     private var trie: [RouteNode] { storage.trie }
 
+    /// An empty router: add routes with `add(_:_:_:)`, then match.
     public init() {}
 
     /// The routes in the order they were added: method name and pattern.

@@ -5,6 +5,7 @@
 /// the message is written for the developer: it quotes the pattern (both patterns for a
 /// conflict) and says what to change.
 public struct RoutingError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What is wrong with the route.
     public enum Kind: Sendable, Hashable {
         /// The pattern breaks a rule: see ``Router`` for the syntax.
         case invalidPattern
@@ -14,10 +15,12 @@ public struct RoutingError: Error, Sendable, Hashable, CustomStringConvertible {
         case invalidMethod
     }
 
+    /// What is wrong with the route.
     public let kind: Kind
     /// What went wrong and where, naming the pattern(s).
     public let message: String
 
+    /// An error of `kind`, explained by `message`.
     public init(_ kind: Kind, _ message: String) {
         self.kind = kind
         self.message = message

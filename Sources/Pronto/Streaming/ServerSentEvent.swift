@@ -16,6 +16,7 @@ public struct ServerSentEvent: Sendable, Hashable {
     /// How long the browser waits before reconnecting, in milliseconds (`retry:`).
     public var retry: Int?
 
+    /// An event with `data` (split on newlines into `data:` lines), and the optional `event` name, `id` and `retry` (milliseconds) fields.
     public init(data: String, event: String? = nil, id: String? = nil, retry: Int? = nil) {
         self.data = data
         self.event = event

@@ -19,6 +19,7 @@ public struct WebSocketConfiguration: Sendable {
     /// with the clients that offer it; nil sends and accepts only uncompressed messages.
     public var compression: (any WebSocketMessageExtension)?
 
+    /// Limits and timers for WebSocket connections; each parameter sets the property of the same name.
     public init(
         maxMessageSize: Int = 1 << 20, pingInterval: Duration? = .seconds(30), pongTimeout: Duration = .seconds(10),
         closeTimeout: Duration = .seconds(5), maxQueuedMessages: Int = 16, compression: (any WebSocketMessageExtension)? = nil
@@ -50,6 +51,7 @@ public struct WebSocketConfiguration: Sendable {
 
 /// A ``WebSocketConfiguration`` that cannot work; the message names the field and the fix.
 public struct WebSocketConfigurationError: Error, CustomStringConvertible {
+    /// What is wrong, naming the setting and the value.
     public let description: String
 
     init(_ description: String) {

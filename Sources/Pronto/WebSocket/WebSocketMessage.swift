@@ -11,10 +11,12 @@ public struct WebSocketMessage: Sendable, Equatable, CustomStringConvertible {
         case binary
     }
 
+    /// Text or binary.
     public var kind: Kind
     /// The payload: UTF-8 for a text message.
     public var data: ByteBuffer
 
+    /// A message of `kind` with the payload `data`.
     public init(kind: Kind, data: ByteBuffer) {
         self.kind = kind
         self.data = data

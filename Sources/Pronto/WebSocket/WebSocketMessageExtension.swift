@@ -18,18 +18,24 @@ public protocol WebSocketMessageExtension: Sendable {
 /// One offer of an extension in a client's `Sec-WebSocket-Extensions`: its parameters, in
 /// order (`client_max_window_bits` alone has a nil value).
 public struct WebSocketExtensionOffer: Sendable, Equatable {
+    /// The parameters offered, in order.
     public var parameters: [Parameter]
 
+    /// One extension parameter: `client_max_window_bits=10`, or a bare name.
     public struct Parameter: Sendable, Equatable {
+        /// The parameter's name.
         public var name: String
+        /// Its value, nil for a bare name.
         public var value: String?
 
+        /// A parameter `name`, with `value` or bare.
         public init(name: String, value: String? = nil) {
             self.name = name
             self.value = value
         }
     }
 
+    /// An offer with these parameters.
     public init(parameters: [Parameter]) {
         self.parameters = parameters
     }
@@ -62,6 +68,7 @@ public struct WebSocketExtensionAcceptance: Sendable {
     /// Makes the connection's codec (it keeps the compression context between messages).
     public var makeCodec: @Sendable () throws -> any WebSocketMessageCodec
 
+    /// An accepted offer: `response` is the extension's part of the `Sec-WebSocket-Extensions` answer, `makeCodec` makes the connection's codec.
     public init(response: String, makeCodec: @escaping @Sendable () throws -> any WebSocketMessageCodec) {
         self.response = response
         self.makeCodec = makeCodec

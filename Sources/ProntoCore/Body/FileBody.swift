@@ -69,7 +69,9 @@ public final class FileBody: Sendable {
 
 /// A file could not be used as a response body.
 public struct FileBodyError: Error, CustomStringConvertible {
+    /// The file's path.
     public let path: String
+    /// Why it could not be sent (the system's error).
     public let reason: String
     public var description: String { "cannot send \(path): \(reason)" }
 }

@@ -14,6 +14,7 @@ public protocol ResponseBodyWriter: Sendable {
 }
 
 extension ResponseBodyWriter {
+    /// Unknown by default: the engine measures what the writer writes.
     public var contentLength: Int? { nil }
 }
 

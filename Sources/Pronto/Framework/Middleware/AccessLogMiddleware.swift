@@ -7,6 +7,7 @@ public struct AccessLogMiddleware: InlineMiddleware {
     let logger: Logger
     let level: Logger.Level
 
+    /// Logs to `logger` at `level`.
     public init(logger: Logger = Logger(label: "pronto.access"), level: Logger.Level = .info) {
         self.logger = logger
         self.level = level

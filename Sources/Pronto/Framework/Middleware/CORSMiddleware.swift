@@ -15,10 +15,15 @@ public struct CORSMiddleware: InlineMiddleware {
     }
 
     // Constants: the initialiser checks them together (credentials need listed origins).
+    /// The origins allowed.
     public let allowedOrigins: AllowedOrigins
+    /// The methods a preflight allows.
     public var allowedMethods: [HTTPMethod]
+    /// The request headers a preflight allows.
     public var allowedHeaders: [String]
+    /// The response headers scripts may read (`Access-Control-Expose-Headers`).
     public var exposedHeaders: [String]
+    /// Whether cookies and credentials may be sent (`Access-Control-Allow-Credentials`).
     public let allowCredentials: Bool
     /// How long a browser may cache a preflight answer, in seconds.
     public var maxAge: Int?

@@ -7,6 +7,7 @@ import Logging
 public struct ErrorMiddleware: InlineMiddleware {
     let logger: Logger
 
+    /// Logs unexpected errors to `logger`.
     public init(logger: Logger = Logger(label: "pronto")) {
         self.logger = logger
     }
