@@ -16,6 +16,8 @@ let package = Package(
         .library(name: "ProntoHTTPTypes", targets: ["ProntoHTTPTypes"]),
         .library(name: "ProntoOpenAPI", targets: ["ProntoOpenAPI"]),
         .library(name: "ProntoConfiguration", targets: ["ProntoConfiguration"]),
+        .library(name: "ProntoHTTP2", targets: ["ProntoHTTP2"]),
+        .library(name: "ProntoTLS", targets: ["ProntoTLS"]),
         .executable(name: "hello", targets: ["hello"]),
         .executable(name: "pronto-bench", targets: ["pronto-bench"]),
     ],
@@ -40,6 +42,10 @@ let package = Package(
         // that use them.
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // HTTP/2 and TLS: heavy (BoringSSL takes minutes to build), linked only by the
+        // ProntoHTTP2 and ProntoTLS products and the executables that use them.
+        .package(url: "https://github.com/apple/swift-nio-http2", from: "1.46.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // Wire format only: no NIO, so it can be fuzzed and benchmarked alone.
@@ -118,6 +124,30 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        // HTTP/2 (h2c by prior knowledge, or after ALPN) onto the server's handler.
+        .target(
+            name: "ProntoHTTP2",
+            dependencies: [
+                "ProntoCore",
+                .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+                .product(name: "NIOHPACK", package: "swift-nio-http2"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // TLS through swift-nio-ssl (PEM files, reload on SIGHUP, ALPN h2/http/1.1).
+        .target(
+            name: "ProntoTLS",
+            dependencies: [
+                "ProntoCore", "ProntoHTTP2",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
         // ServerConfiguration from swift-configuration readers (files, command line, environment).
         .target(
             name: "ProntoConfiguration",
@@ -163,7 +193,7 @@ let package = Package(
         .executableTarget(
             name: "hello",
             dependencies: [
-                "Pronto", "ProntoCompression", "ProntoMetrics", "ProntoPrometheus", "ProntoTracing",
+                "Pronto", "ProntoCompression", "ProntoMetrics", "ProntoPrometheus", "ProntoTracing", "ProntoHTTP2", "ProntoTLS",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -212,6 +242,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/ProntoTestSupport"
+        ),
+        .testTarget(
+            name: "ProntoHTTP2Tests",
+            dependencies: [
+                "Pronto", "ProntoHTTP2", "ProntoTLS", "ProntoTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOHPACK", package: "swift-nio-http2"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
         ),
         .testTarget(
             name: "ProntoCoreTests",

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 TARGETS=("$@")
 if [ ${#TARGETS[@]} -eq 0 ]; then
     TARGETS=(ProntoHTTP ProntoCore Pronto ProntoTesting ProntoCompression ProntoMetrics ProntoPrometheus
-             ProntoTracing ProntoHTTPTypes ProntoOpenAPI ProntoConfiguration)
+             ProntoTracing ProntoHTTPTypes ProntoOpenAPI ProntoConfiguration ProntoHTTP2 ProntoTLS)
 fi
 for target in "${TARGETS[@]}"; do
     echo "==> documentation: $target"

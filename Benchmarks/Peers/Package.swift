@@ -14,10 +14,12 @@ let package = Package(
         .executable(name: "hummingbird", targets: ["hummingbird"]),
         .executable(name: "hummingbird-websocket", targets: ["hummingbird-websocket"]),
         .executable(name: "openapi-hummingbird", targets: ["openapi-hummingbird"]),
+        .executable(name: "hummingbird-http2", targets: ["hummingbird-http2"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird", from: "2.1.0"),
         // The OpenAPI example's generated handlers (its GreetingsAPI target needs only the runtime).
@@ -49,6 +51,17 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Sources/hummingbird"
+        ),
+        .executableTarget(
+            name: "hummingbird-http2",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdHTTP2", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Sources/hummingbird-http2"
         ),
         .executableTarget(
             name: "hummingbird-websocket",

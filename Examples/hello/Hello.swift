@@ -5,8 +5,10 @@ import Metrics
 import Prometheus
 import Pronto
 import ProntoCompression
+import ProntoHTTP2
 import ProntoMetrics
 import ProntoPrometheus
+import ProntoTLS
 import ProntoTracing
 import Tracing
 
@@ -165,6 +167,11 @@ struct Hello: AsyncParsableCommand {
     var metricsAll = false
     @Flag(help: "A span per request (W3C traceparent honoured), each logged when it ends.")
     var tracing = false
+    @Option(help: "PEM certificate chain: serve HTTPS (with --tls-key; SIGHUP reloads both files).")
+    var tlsCert: String?
+    @Option(help: "PEM private key of --tls-cert.") var tlsKey: String?
+    @Flag(help: "Offer HTTP/2: by ALPN with TLS, else cleartext h2c (prior knowledge) beside HTTP/1.1 on the same port.")
+    var http2 = false
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
@@ -179,6 +186,7 @@ struct Hello: AsyncParsableCommand {
         guard maxConnections.map({ $0 > 0 }) ?? true else { throw ValidationError("--max-connections must be at least 1") }
         guard minBodyRate >= 0 else { throw ValidationError("--min-body-rate must be 0 or more") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         guard !(engine && (metrics || metricsAll || tracing)) else {
             throw ValidationError("--metrics and --tracing need the framework: they are middleware, and --engine has none")
         }
@@ -223,6 +231,14 @@ struct Hello: AsyncParsableCommand {
         configuration.minimumRequestBodyRate = minBodyRate == 0 ? nil : MinimumDataRate(bytesPerSecond: minBodyRate, gracePeriod: .seconds(10))
         configuration.writeTimeout = .nanoseconds(Int64(writeTimeout * 1e9))
         configuration.shutdownGracePeriod = .nanoseconds(Int64(shutdownGrace * 1e9))
+        if let tlsCert, let tlsKey {
+            let tls = try TLSPipeline(certificateChainPath: tlsCert, privateKeyPath: tlsKey, http2: http2 ? HTTP2Configuration() : nil)
+            configuration.connectionPipeline = tls
+            // Under a supervisor, SIGHUP replaces the workers, which read the files afresh.
+            if workers == 0, configuration.reload == nil { await tls.certificates.reloadOnHangup(logger: logger) }
+        } else if http2 {
+            configuration.connectionPipeline = HTTP2Pipeline()
+        }
         if engine {
             try await Server(configuration: configuration, handler: HelloApp.engineHandler).run()
         } else {

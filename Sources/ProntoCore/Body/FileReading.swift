@@ -28,3 +28,35 @@ package enum FileReading {
         return done
     }
 }
+
+extension FileBody {
+    /// Bytes read per write when a file is streamed rather than sent with `sendfile`.
+    static let streamedReadSize = 64 * 1024
+
+    /// The file's bytes as a stream of 64 KiB reads (`pread` on the loop: a served file is
+    /// usually in the page cache), for transports `sendfile` cannot use (TLS, HTTP/2). The
+    /// descriptor is taken by the stream and closed when it ends.
+    package func readingStream() -> ResponseBodyStream {
+        let offset = self.offset
+        let length = self.length
+        return ResponseBodyStream(contentLength: length) { writer in
+            guard let descriptor = self.takeDescriptor() else {
+                throw FileBodyError(path: "(descriptor)", reason: "the FileBody was sent already")
+            }
+            defer { close(descriptor) }
+            var sent = 0
+            while sent < length {
+                let count = min(Self.streamedReadSize, length - sent)
+                var buffer = writer.allocator.buffer(capacity: count)
+                let read = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { out in
+                    FileReading.read(descriptor, into: UnsafeMutableRawBufferPointer(rebasing: out[..<count]), at: offset + sent)
+                }
+                guard read == count else {
+                    throw FileBodyError(path: "(descriptor)", reason: "read \(sent + read) of \(length) bytes; did the file shrink?")
+                }
+                sent += count
+                try await writer.write(buffer)
+            }
+        }
+    }
+}

@@ -18,7 +18,7 @@ import NIOCore
 /// the connection closes after the response when too much is left.
 public struct RequestBodyStream: AsyncSequence, Sendable {
     public typealias Element = ByteBuffer
-    typealias Producer = NIOThrowingAsyncSequenceProducer<
+    package typealias Producer = NIOThrowingAsyncSequenceProducer<
         ByteBuffer, any Error, NIOAsyncSequenceProducerBackPressureStrategies.HighLowWatermark, LoopDemandDelegate
     >
 

@@ -11,6 +11,9 @@ extension HTTPConnectionHandler {
         var shutdownLinger: TimeAmount = .zero
         var minimumBodyRate: MinimumDataRate?
         var writeTimeout: TimeAmount = .zero
+        /// Large files go out with `sendfile`; false when a handler transforms the output
+        /// (TLS), which `sendfile` would bypass: they are streamed then.
+        var usesSendfile = true
 
         init(limits: HTTPLimits, idleTimeout: TimeAmount, requestHeadTimeout: TimeAmount, maxPipelinedRequests: Int) {
             self.limits = limits
@@ -27,6 +30,7 @@ extension HTTPConnectionHandler {
             shutdownLinger = configuration.shutdownLinger
             minimumBodyRate = configuration.minimumRequestBodyRate
             writeTimeout = configuration.writeTimeout
+            usesSendfile = !(configuration.connectionPipeline?.transformsOutput ?? false)
         }
     }
 

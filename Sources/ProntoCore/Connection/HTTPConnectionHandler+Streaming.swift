@@ -26,6 +26,9 @@ extension HTTPConnectionHandler {
         switch response.body {
         case .stream(let stream) where sendsBody:
             startStream(stream, response, slot, requestHead, closes: closes, requestBodyArriving: requestBodyArriving)
+        case .file(let file) where sendsBody && !settings.usesSendfile && file.length > Self.fileCopyThreshold:
+            // TLS: `sendfile` would bypass the encryption; read and written as a stream.
+            startStream(file.readingStream(), response, slot, requestHead, closes: closes, requestBodyArriving: requestBodyArriving)
         case .file(let file) where sendsBody:
             encodeFile(file, response, slot, requestHead, closes: closes)
         case .stream(let stream):

@@ -3,16 +3,16 @@ import NIOCore
 /// Per-event-loop state shared by the connections of one loop: the Date cache and the
 /// task executor async handlers run on, the count of requests served. Touched only on its
 /// own loop.
-final class LoopResources: @unchecked Sendable {
+package final class LoopResources: @unchecked Sendable {
     // @unchecked Sendable: handed to channel initialisers across threads, but every
     // mutable member (the DateCache, the count) is used only on `executor.loop`.
-    let dateCache: DateCache
-    let executor: EventLoopTaskExecutor
+    package let dateCache: DateCache
+    package let executor: EventLoopTaskExecutor
     /// What the connections of this loop tell their requests besides their address.
     let connectionLoop: ConnectionInfo.Loop
     /// Requests dispatched on this loop: one add per request on the loop's own thread (no
     /// atomic, no shared cache line); read on the loop when asked (``Server/requestsServed()``).
-    var requestsServed = 0
+    package var requestsServed = 0
     /// An empty buffer shared by the loop's connections for their idle buffers. Never
     /// written in place: it is always referenced here too, so a write copies it first.
     let emptyBuffer = ByteBufferAllocator().buffer(capacity: 0)

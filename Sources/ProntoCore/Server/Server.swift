@@ -178,6 +178,7 @@ public final class Server: Sendable {
         let logger = configuration.logger
         let registry = self.registry
         let maxConnections = configuration.maxConnections
+        let pipeline = configuration.connectionPipeline
         let shared = HTTPConnectionHandler.Shared(
             settings: settings, handler: handler, logger: logger
         )
@@ -199,14 +200,20 @@ public final class Server: Sendable {
             // 512 bytes (a request or two) instead of 2 KiB, so an idle connection stays
             // small; it doubles at once for a client that sends more (pipelining).
             .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 65536))
-            .childChannelInitializer { [loops] channel in
+            .childChannelInitializer { [loops, configuration] channel in
                 channel.eventLoop.makeCompletedFuture {
                     guard let resources = loops[ObjectIdentifier(channel.eventLoop)] else {
                         throw ServerError.foreignEventLoop
                     }
-                    let connection = HTTPConnectionHandler(shared: shared, resources: resources)
-                    try channel.pipeline.syncOperations.addHandler(connection)
-                    registry.connectionReady(channel)
+                    if let pipeline {
+                        try pipeline.configure(channel, serving: ConnectionServing(
+                            shared: shared, configuration: configuration, resources: resources, registry: registry
+                        ))
+                    } else {
+                        let connection = HTTPConnectionHandler(shared: shared, resources: resources)
+                        try channel.pipeline.syncOperations.addHandler(connection)
+                        registry.connectionReady(channel)
+                    }
                 }
             }
         if let inherited {

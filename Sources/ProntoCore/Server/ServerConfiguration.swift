@@ -84,6 +84,9 @@ public struct ServerConfiguration: Sendable {
     public var reload: ReloadConfiguration?
     /// Where the server and its connections log (starts, stops, handler errors).
     public var logger: Logger
+    /// What speaks on each connection before (or instead of) Pronto's HTTP/1.1 handler:
+    /// TLS (ProntoTLS) or HTTP/2 (ProntoHTTP2). nil (the default): plain HTTP/1.1.
+    public var connectionPipeline: (any ConnectionPipeline)? = nil
 
     /// A configuration; every argument has the default described on its property.
     public init(
