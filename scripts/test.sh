@@ -5,6 +5,8 @@
 #   2. builds and runs every Swift test (wire format, engine in-process and over sockets),
 #      then each libFuzzer target of Fuzz/ for 12 s (scripts/fuzz.sh --short),
 #   3. runs real clients (curl, Python requests, h11) and httplint against the hello example,
+#      HTTP/2 and TLS clients (curl --http2 and --http2-prior-knowledge, httpx[http2], h2load)
+#      against it with a throwaway certificate made by openssl (scripts/http2-clients.py),
 #      curl, requests and headless Chromium (installed with apt-get when missing) against its
 #      streaming routes, static files and server-sent events page (scripts/streaming-clients.py),
 #      WebSocket conformance cases after Autobahn's sections 1-7, 9 and 12 with raw frames and
@@ -24,6 +26,10 @@ cd "$(dirname "$0")/.."
 if ! command -v curl >/dev/null; then
     echo "==> installing curl"
     apt-get update -qq && apt-get install -y -qq curl
+fi
+if ! command -v openssl >/dev/null; then
+    echo "==> installing openssl (the TLS tests make throwaway certificates with it)"
+    apt-get update -qq && apt-get install -y -qq openssl
 fi
 if ! dpkg -s zlib1g-dev >/dev/null 2>&1; then
     echo "==> installing zlib1g-dev (ProntoCompression links the system zlib through compress-nio)"
@@ -48,6 +54,16 @@ scripts/fuzz.sh --short
 echo "==> real clients against hello"
 swift build --product hello
 python3 scripts/client-compat.py "$(swift build --show-bin-path)/hello"
+
+echo "==> HTTP/2 and TLS with real clients: curl --http2 and --http2-prior-knowledge, httpx[http2], h2load, SIGHUP reload"
+if ! command -v h2load >/dev/null; then
+    echo "==> installing h2load (nghttp2-client)"
+    apt-get update -qq && apt-get install -y -qq nghttp2-client
+fi
+if ! python3 -c "import httpx, h2" 2>/dev/null; then
+    python3 -m pip install -q --disable-pip-version-check "httpx[http2]"
+fi
+python3 scripts/http2-clients.py "$(swift build --show-bin-path)/hello"
 
 echo "==> streaming with real clients: curl, requests, and the SSE page in headless Chromium"
 if ! command -v chromium >/dev/null; then
