@@ -47,6 +47,8 @@ public enum HTTP2Connection {
         }
         let operations = channel.pipeline.syncOperations
         try operations.addHandler(http2)
+        // Before the manager: the server's quiesce event is handled here (see HTTP2GracefulClose).
+        try operations.addHandler(HTTP2GracefulClose(tracker: tracker, gracePeriod: server.shutdownGracePeriod))
         try operations.addHandler(management)
         try operations.addHandler(HTTP2ConnectionErrorHandler(logger: server.logger))
         serving.connectionReady(channel)

@@ -13,6 +13,10 @@ final class HTTP2StreamTracker: NIOHTTP2StreamDelegate, @unchecked Sendable {
     private let manager: NIOHTTP2ServerConnectionManagementHandler.HTTP2StreamDelegate
     private let loop: any EventLoop
     private var open: Set<HTTP2StreamID> = []
+    /// The highest stream the client opened (a GOAWAY's last stream ID).
+    private(set) var lastStreamID = HTTP2StreamID(0)
+    /// Called once when no stream is open (graceful shutdown).
+    private var onEmpty: (() -> Void)?
 
     init(manager: NIOHTTP2ServerConnectionManagementHandler.HTTP2StreamDelegate, loop: any EventLoop) {
         self.manager = manager
@@ -21,11 +25,23 @@ final class HTTP2StreamTracker: NIOHTTP2StreamDelegate, @unchecked Sendable {
 
     func streamCreated(_ id: HTTP2StreamID, channel: any Channel) {
         loop.preconditionInEventLoop()
-        if open.insert(id).inserted { manager.streamCreated(id, channel: channel) }
+        if open.insert(id).inserted {
+            if id > lastStreamID { lastStreamID = id }
+            manager.streamCreated(id, channel: channel)
+        }
     }
 
     func streamClosed(_ id: HTTP2StreamID, channel: any Channel) {
         loop.preconditionInEventLoop()
-        if open.remove(id) != nil { manager.streamClosed(id, channel: channel) }
+        if open.remove(id) != nil {
+            manager.streamClosed(id, channel: channel)
+            if open.isEmpty, let onEmpty = onEmpty.take() { onEmpty() }
+        }
+    }
+
+    /// Calls `body` once no stream is open: now, or when the last one closes.
+    func whenEmpty(_ body: @escaping () -> Void) {
+        loop.preconditionInEventLoop()
+        if open.isEmpty { body() } else { onEmpty = body }
     }
 }
