@@ -5,7 +5,7 @@ import ProntoCore
 
 /// Sets up a channel to speak HTTP/2 with the server's handler: NIO's HTTP/2 codec and
 /// stream multiplexer, its connection manager (idle timeout, maximum age, graceful
-/// shutdown with GOAWAY), and one ``HTTP2StreamHandler`` per stream.
+/// shutdown with GOAWAY), and one `HTTP2StreamHandler` per stream.
 public enum HTTP2Connection {
     /// Adds the HTTP/2 handlers at the end of `channel`'s pipeline (on its loop). The
     /// channel's next bytes must be the client's connection preface.

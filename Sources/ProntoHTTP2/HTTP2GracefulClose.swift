@@ -5,7 +5,7 @@ import NIOHTTP2
 /// one GOAWAY naming the last stream the client opened (RFC 9113 §6.8: those streams are
 /// answered, later ones are not processed), then the connection closes once its last stream
 /// has closed (one loop tick later, after the final frames are flushed), or at the server's
-/// grace period (``HTTP2ConnectionManagement``'s `maxGraceTime`).
+/// grace period.
 ///
 /// Pronto does this itself rather than through NIO's connection manager, whose two-step
 /// GOAWAY (with a PING round trip) lost the answer of a stream in flight with the inline
