@@ -82,12 +82,18 @@ extension HTTP2StreamHandler {
         if let contentType = response.contentType { headers.add(name: "content-type", value: contentType) }
         if let contentLength { headers.add(name: "content-length", value: String(contentLength)) }
         headers.add(name: "date", value: date.current)
-        for field in response.headers {
+        Self.add(response.headers, to: &headers, except: ["content-length", "date"])
+        return headers
+    }
+
+    /// Adds `fields` with lowercase names (RFC 9113 §8.2.1), leaving out the ones HTTP/2
+    /// forbids and those named in `except` (set by the engine itself).
+    static func add(_ fields: HTTPFields, to headers: inout HPACKHeaders, except: Set<String> = []) {
+        for field in fields {
             let name = field.name.lowercased()
-            if Self.connectionSpecific.contains(name) || name == "content-length" || name == "date" { continue }
+            if connectionSpecific.contains(name) || except.contains(name) { continue }
             headers.add(name: name, value: field.value)
         }
-        return headers
     }
 
     // MARK: Streams
@@ -179,9 +185,7 @@ extension HTTP2StreamHandler {
             context.write(wrapOutboundOut(.data(.init(data: .byteBuffer(context.channel.allocator.buffer(capacity: 0)), endStream: true))), promise: nil)
         } else {
             var block = HPACKHeaders()
-            for field in trailers where !Self.connectionSpecific.contains(field.name.lowercased()) {
-                block.add(name: field.name.lowercased(), value: field.value)
-            }
+            Self.add(trailers, to: &block)
             context.write(wrapOutboundOut(.headers(.init(headers: block, endStream: true))), promise: nil)
         }
         context.flush()

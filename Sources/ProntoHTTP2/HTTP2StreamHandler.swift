@@ -140,18 +140,20 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
             return dispatch(Request(head: made.head, headBytes: made.bytes, body: nil, connection: connectionInfo!))
         }
         var limit = limits.maxBodySize
+        var streams = false
         if let policy = serving.handler.bodyPolicy,
             case .stream(let streamLimit) = policy(Request(head: made.head, headBytes: made.bytes, body: nil, connection: connectionInfo!)) {
+            streams = true
             limit = streamLimit ?? .max
-            if let declared = made.head.contentLength, declared > limit { return refuseBody(limit: limit) }
-            let loop = context.eventLoop
-            let (stream, source) = ProtocolSupport.makeBodyStream(loop: loop) { [weak self] wantsMore in
+        }
+        if let declared = made.head.contentLength, declared > limit { return refuseBody(limit: limit) }
+        if streams {
+            let (stream, source) = ProtocolSupport.makeBodyStream(loop: context.eventLoop) { [weak self] wantsMore in
                 self?.bodyDemand(wantsMore: wantsMore)
             }
             inbound = .streaming(source)
             return dispatch(Request(head: made.head, headBytes: made.bytes, bodyStream: stream, connection: connectionInfo!))
         }
-        if let declared = made.head.contentLength, declared > limit { return refuseBody(limit: limit) }
         let capacity = min(made.head.contentLength ?? 0, 64 * 1024)
         inbound = .collecting(made.head, made.bytes, body: context.channel.allocator.buffer(capacity: capacity), limit: limit)
     }

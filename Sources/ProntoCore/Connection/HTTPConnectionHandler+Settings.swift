@@ -57,3 +57,12 @@ extension HTTPConnectionHandler {
         }
     }
 }
+
+extension HTTPConnectionHandler {
+    /// Adds a connection handler at the end of `channel`'s pipeline and tells the registry
+    /// it is in place (a connection accepted while the server stops is stopped too).
+    static func install(on channel: any Channel, shared: Shared, resources: LoopResources, registry: ConnectionRegistry?) throws {
+        try channel.pipeline.syncOperations.addHandler(HTTPConnectionHandler(shared: shared, resources: resources))
+        registry?.connectionReady(channel)
+    }
+}

@@ -210,9 +210,7 @@ public final class Server: Sendable {
                             shared: shared, configuration: configuration, resources: resources, registry: registry
                         ))
                     } else {
-                        let connection = HTTPConnectionHandler(shared: shared, resources: resources)
-                        try channel.pipeline.syncOperations.addHandler(connection)
-                        registry.connectionReady(channel)
+                        try HTTPConnectionHandler.install(on: channel, shared: shared, resources: resources, registry: registry)
                     }
                 }
             }

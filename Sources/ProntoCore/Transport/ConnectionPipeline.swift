@@ -43,8 +43,7 @@ public struct ConnectionServing: Sendable {
     /// Adds Pronto's HTTP/1.1 connection handler at the end of `channel`'s pipeline. Call it
     /// on the channel's event loop.
     public func addHTTP1Handler(to channel: any Channel) throws {
-        try channel.pipeline.syncOperations.addHandler(HTTPConnectionHandler(shared: shared, resources: resources))
-        connectionReady(channel)
+        try HTTPConnectionHandler.install(on: channel, shared: shared, resources: resources, registry: registry)
     }
 
     /// Tells the server that the connection's protocol handler is in place (Pronto's
