@@ -33,7 +33,7 @@ struct ProntoBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pronto-bench",
         abstract: "Pronto's toolbench: HTTP/1.1 load generator and TCP echo benchmark.",
-        subcommands: [Load.self, Echo.self, EchoServerCommand.self, Suite.self, HTTPServerCommand.self, Events.self]
+        subcommands: [Load.self, Echo.self, EchoServerCommand.self, Suite.self, Trend.self, HTTPServerCommand.self, Events.self]
     )
 }
 
@@ -272,6 +272,8 @@ struct Suite: AsyncParsableCommand {
     @Option(name: .customLong("repeat"), help: "Runs of each server and scenario (default 2 with --compare, else 1); their spread is the noise.")
     var repeats: Int?
 
+    @OptionGroup var historyOptions: SuiteHistoryOptions
+
     static func list(_ text: String?) -> [String]? {
         text.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
     }
@@ -319,8 +321,10 @@ struct Suite: AsyncParsableCommand {
         } catch let error as SuiteError {
             throw ValidationError(error.description)
         }
-        let paths = try SuiteRunner.write(results, to: out)
+        var paths = try SuiteRunner.write(results, to: out)
         print(results.markdown())
+        paths += historyOptions.record(results, configuration: configuration, configDirectory: options.configDirectory,
+                                       durationScale: durationScale, out: out, log: options.log)
         options.log("wrote " + paths.joined(separator: ", "))
     }
 
