@@ -26,6 +26,11 @@
 #   BUILD_NICE=10        nice level for the builds
 #   STARTUP_TIMEOUT=30   seconds to wait for a server's port to answer
 #   RESULTS_DIR=Benchmarks/results
+#   HISTORY=auto         appending to the history: auto appends runs of DURATION >= 5 (shorter
+#                        ones are trial runs), 1 always appends, 0 never does
+#   HISTORY_FILE=Benchmarks/results/history.jsonl   the performance history, one JSON line per
+#                        server and scenario of each run (source "run.sh"; see README.md,
+#                        "Performance across commits"); `pronto-bench trend` charts it
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -45,6 +50,8 @@ BUILD=${BUILD:-1}
 BUILD_NICE=${BUILD_NICE:-10}
 STARTUP_TIMEOUT=${STARTUP_TIMEOUT:-30}
 RESULTS_DIR=${RESULTS_DIR:-$BENCH_DIR/results}
+HISTORY=${HISTORY:-auto}
+HISTORY_FILE=${HISTORY_FILE:-$BENCH_DIR/results/history.jsonl}
 
 SERVERS=${SERVERS//,/ }
 SCENARIOS=${SCENARIOS//,/ }
@@ -67,6 +74,7 @@ for v in DURATION WARMUP CONNECTIONS PIPELINE ALLOC_DURATION STARTUP_TIMEOUT; do
     is_uint "${!v}" || die "$v must be a non-negative integer (got '${!v}')"
 done
 [[ $DURATION -ge 1 ]] || die "DURATION must be >= 1"
+case $HISTORY in auto|0|1) ;; *) die "HISTORY must be auto, 0 or 1 (got '$HISTORY')";; esac
 
 for s in $SERVERS; do
     case $s in limit|nio-floor|pronto|pronto-engine|nio-http1|hummingbird|uvloop-httptools|japronto) ;; *) die "unknown server '$s' (known: limit nio-floor pronto-engine pronto nio-http1 hummingbird uvloop-httptools japronto)";; esac
@@ -316,6 +324,14 @@ wrk_field() { # file key
 
 # ---------------------------------------------------------------- main ----
 LOADAVG=$(cut -d' ' -f1-3 /proc/loadavg) # before our own builds
+# The history records what is built: the commit, and whether the tree differed from it (changed
+# or untracked files, as `git status --porcelain` lists them; Benchmarks/results, where results
+# and the history are written, aside).
+HISTORY_REV=$(git -C "$REPO_ROOT" rev-parse --short HEAD 2>/dev/null || true)
+HISTORY_DIRTY=false
+if [[ -n $(git -C "$REPO_ROOT" status --porcelain -- ':(top)' ':(top,exclude)Benchmarks/results' 2>/dev/null) ]]; then
+    HISTORY_DIRTY=true
+fi
 if awk -v l="${LOADAVG%% *}" 'BEGIN { exit !(l > 0.5) }'; then
     log "WARNING: load average is $LOADAVG: something else is running, figures will be noisy"
 fi
@@ -434,3 +450,28 @@ echo
 cat "$MD"
 echo
 log "wrote $MD and $JSON"
+
+# ---------------------------------------------------------------- history ----
+# One line per server and scenario measured, in the shape every benchmark script appends:
+# {"commit":…,"dirty":…,"date":…,"source":"run.sh","server":…,"scenario":…,"rps":…,"cpu_us":…[,"p99_ms":…]}
+if [[ $HISTORY == 0 ]]; then
+    log "not appended to the history (HISTORY=0)"
+elif [[ $HISTORY == auto && $DURATION -lt 5 ]]; then
+    log "not appended to the history (DURATION=$DURATION < 5: a trial run; HISTORY=1 appends it)"
+elif [[ -z $HISTORY_REV ]]; then
+    log "not appended to the history: $REPO_ROOT is not a git checkout"
+else
+    mkdir -p "$(dirname "$HISTORY_FILE")"
+    if [[ -s $HISTORY_FILE && $(tail -c 1 "$HISTORY_FILE" | od -An -c | tr -d ' ') != '\n' ]]; then echo >>"$HISTORY_FILE"; fi
+    # final.tsv: server scenario rps ratio cpu_us allocs … requests($9) duration_us($10) … lat_p99_us($13)
+    awk -F'\t' -v commit="$HISTORY_REV" -v dirty="$HISTORY_DIRTY" -v date="$TIMESTAMP" '
+        $9 > 0 && $10 > 0 {
+            cpu = ($5 == "-" || $5 == "") ? "null" : $5 + 0
+            p99 = ($13 == "-" || $13 == "") ? "" : sprintf(",\"p99_ms\":%.3f", $13 / 1000)
+            printf "{\"commit\":\"%s\",\"dirty\":%s,\"date\":\"%s\",\"source\":\"run.sh\",\"server\":\"%s\",\"scenario\":\"%s\",\"rps\":%.1f,\"cpu_us\":%s%s}\n",
+                commit, dirty, date, $1, $2, $9 / ($10 / 1e6), cpu, p99
+        }' "$WORK_DIR/final.tsv" >"$WORK_DIR/history.jsonl"
+    # One write (>>, O_APPEND), so lines of another script appending at the same time do not interleave.
+    cat "$WORK_DIR/history.jsonl" >>"$HISTORY_FILE"
+    log "appended $(wc -l <"$WORK_DIR/history.jsonl") lines to $HISTORY_FILE (charts: pronto-bench trend)"
+fi
