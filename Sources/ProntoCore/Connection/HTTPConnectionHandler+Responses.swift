@@ -169,41 +169,65 @@ extension HTTPConnectionHandler {
     /// Encodes one response at the end of `output`. Hot path: the response's parts are
     /// passed to the encoder borrowed (no copies, so no retain/release per field).
     func encode(_ response: Response, _ slot: Pending, _ requestHead: ByteBuffer?) {
-        // The response to a request whose body is still arriving: the rest of the body is
-        // not wanted any more. The body arriving is the last request's: with a later request
-        // still owed (`pending` not empty), this is an earlier one, whose body is complete
-        // (found by the connection fuzzer: it abandoned the later request's body).
-        let bodyArriving = slot.streamsBody && pending.isEmpty && state.isReadingBody && !bodySink.isCollect
-        // A streamed response may read that body as it writes (full duplex): left to the
-        // stream's end (`streamFinished`). Matched without binding: no copy of the body.
-        var streamsResponse = false
-        if bodyArriving, case .stream = response.body, response.status.allowsBody, !slot.isHead { streamsResponse = true }
-        let abandonsBody = bodyArriving && !streamsResponse && abandonBody()
-        // An upgrade request answered without switching: HTTP goes on after it.
-        if slot.asksUpgrade { awaitingUpgrade = false }
-        // Checked without binding a payload first: binding would copy the body (a retain)
-        // on every response, and streams and files are the rare case.
-        if response.body.isSentByConnection {
-            return encodeSentByConnection(response, slot, requestHead, closes: abandonsBody, requestBodyArriving: streamsResponse)
-        }
         let allowsBody = response.status.allowsBody
+        // The body is switched over once, first: `Body` holds an existential (a writer),
+        // which makes it address-only, and every `switch` over a borrowed `Body` copies the
+        // whole enum (it was 3 switches, 3 retains and releases per response, counted with
+        // uprobes; a consuming `encode` made the whole `Response` copied instead). An inline
+        // payload goes to one of three locals, written after the head.
         var length = 0
         var usesScratch = false
-        if allowsBody {
-            if let known = response.body.knownLength {
+        var text: String? = nil
+        var bytes: ByteBuffer? = nil
+        var writer: (any ResponseBodyWriter)? = nil
+        var sentByConnection = false
+        var isStream = false
+        switch response.body {
+        case .empty:
+            break
+        case .string(let string):
+            length = string.utf8.count
+            text = string
+        case .bytes(let buffer):
+            length = buffer.readableBytes
+            bytes = buffer
+        case .writer(let bodyWriter):
+            if let known = bodyWriter.contentLength {
                 length = known
-            } else {
+                writer = bodyWriter
+            } else if allowsBody {
                 // A writer of unknown length: write it aside to measure it.
                 scratch.clear()
                 do {
-                    try response.body.write(into: &scratch)
+                    try bodyWriter.write(into: &scratch)
                 } catch {
                     return encodeInternalError(error, slot, requestHead)
                 }
                 length = scratch.readableBytes
                 usesScratch = true
             }
+        case .stream:
+            sentByConnection = true
+            isStream = true
+        case .file, .upgrade:
+            sentByConnection = true
         }
+        // The response to a request whose body is still arriving: the rest of the body is
+        // not wanted any more. The body arriving is the last request's: with a later request
+        // still owed (`pending` not empty), this is an earlier one, whose body is complete
+        // (found by the connection fuzzer: it abandoned the later request's body).
+        let bodyArriving = slot.streamsBody && pending.isEmpty && state.isReadingBody && !bodySink.isCollect
+        // A streamed response may read that body as it writes (full duplex): left to the
+        // stream's end (`streamFinished`).
+        let streamsResponse = bodyArriving && isStream && allowsBody && !slot.isHead
+        let abandonsBody = bodyArriving && !streamsResponse && abandonBody()
+        // An upgrade request answered without switching: HTTP goes on after it.
+        if slot.asksUpgrade { awaitingUpgrade = false }
+        // Streams, files and upgrades (the rare case) are sent by the connection.
+        if sentByConnection {
+            return encodeSentByConnection(response, slot, requestHead, closes: abandonsBody, requestBodyArriving: streamsResponse)
+        }
+        if !allowsBody { length = 0 }
         // While shutting down, the last response owed says the connection closes.
         let close = state.closesAfter(keepAlive: slot.keepAlive && !abandonsBody, othersOwed: pending.count, hasBufferedInput: input.readableBytes > 0)
         let keepAlive = !close && slot.http1_0
@@ -217,10 +241,14 @@ extension HTTPConnectionHandler {
         if allowsBody, !slot.isHead {
             if usesScratch {
                 output.writeBuffer(&scratch)
-            } else {
+            } else if let text {
+                output.writeString(text)
+            } else if let bytes {
+                output.writeImmutableBuffer(bytes)
+            } else if writer != nil {
                 let bodyStart = output.writerIndex
                 do {
-                    try response.body.write(into: &output)
+                    try writer?.write(into: &output)  // in place: no copy of the existential
                 } catch {
                     // A writer of known length that threw: drop its head and partial body.
                     output.moveWriterIndex(to: headStart)
