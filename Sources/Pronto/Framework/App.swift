@@ -209,15 +209,14 @@ public final class App: RouteBuilder, Sendable {
     /// allocation); the parameters are found from it when a handler asks.
     private static func dispatcher(_ router: Router<CompiledRoute>, unrouted: RouteHandler) -> @Sendable (Request) throws -> HandlerResult {
         { request in
-            switch router.match(request) {
-            case .found(let route, _), .headFallback(let route, _):
+            let routed = try router.withRoute(for: request) { route -> HandlerResult in
                 guard let layout = route.parameters else { return try route.handler.result(for: request) }
                 var request = request
                 request.routeLayout = layout
                 return try route.handler.result(for: request)
-            case .options, .methodNotAllowed, .notFound:
-                return try unrouted.result(for: request)
             }
+            if let routed = consume routed { return routed }
+            return try unrouted.result(for: request)
         }
     }
 
@@ -329,6 +328,23 @@ extension HTTPMethod {
 }
 
 extension Router {
+    /// The route for `request` passed to `body` borrowed (see
+    /// `withRoute(known:other:path:_:)`): the dispatcher's look-up. Nil when no route takes it.
+    @inline(__always)
+    func withRoute<R>(for request: Request, _ body: (borrowing Handler) throws -> R) rethrows -> R? {
+        let method = request.method
+        let pathRange = request.head.pathRange
+        return try request.headBytes.withUnsafeReadableBytes { bytes in
+            let path = UnsafeRawBufferPointer(rebasing: bytes[pathRange.range])
+            guard method == .other else { return try withRoute(known: RouteMethod.index(method), other: nil, path: path, body) }
+            switch try? RouteMethod(name: request.methodName) {
+            case .other(let name): return try withRoute(known: RouteMethod.none, other: name, path: path, body)
+            case .known(let index): return try withRoute(known: index, other: nil, path: path, body)
+            case nil: return nil
+            }
+        }
+    }
+
     /// The route for `request`, matched on its raw path bytes.
     @inline(__always)
     func match(_ request: Request) -> RouteMatch<Handler> {
