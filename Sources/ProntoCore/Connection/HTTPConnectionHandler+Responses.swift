@@ -180,6 +180,7 @@ extension HTTPConnectionHandler {
         var text: String? = nil
         var bytes: ByteBuffer? = nil
         var writer: (any ResponseBodyWriter)? = nil
+        var measuresInPlace = false
         var sentByConnection = false
         var isStream = false
         switch response.body {
@@ -195,6 +196,9 @@ extension HTTPConnectionHandler {
             if let known = bodyWriter.contentLength {
                 length = known
                 writer = bodyWriter
+            } else if allowsBody, !slot.isHead {
+                writer = bodyWriter
+                measuresInPlace = true
             } else if allowsBody {
                 // A writer of unknown length: write it aside to measure it.
                 scratch.clear()
@@ -231,6 +235,9 @@ extension HTTPConnectionHandler {
         // While shutting down, the last response owed says the connection closes.
         let close = state.closesAfter(keepAlive: slot.keepAlive && !abandonsBody, othersOwed: pending.count, hasBufferedInput: input.readableBytes > 0)
         let keepAlive = !close && slot.http1_0
+        if measuresInPlace, let writer {
+            return encodeMeasuringInPlace(response, writer, slot, requestHead, close: close, keepAlive: keepAlive)
+        }
         let framing: ResponseFraming = allowsBody ? .contentLength(length) : .none
         let headStart = output.writerIndex
         do {

@@ -64,8 +64,11 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     @exclusivity(unchecked) var input: ByteBuffer
     /// Responses of this batch, written once in `channelReadComplete`.
     @exclusivity(unchecked) var output: ByteBuffer
-    /// Where a body of unknown length is measured before its head is written.
+    /// Where a body of unknown length is measured before its head is written (HEAD
+    /// responses only; others are written in place, see `+UnknownLength`).
     @exclusivity(unchecked) var scratch: ByteBuffer
+    /// Decimal digits of the last body of unknown length: the guess of the next one's.
+    @exclusivity(unchecked) var unknownLengthDigits = 2
     @exclusivity(unchecked) var connectionInfo: ConnectionInfo?
 
     /// The request whose body is being read, when it arrives after its head.

@@ -12,7 +12,8 @@ package final class LoopResources: @unchecked Sendable {
     let connectionLoop: ConnectionInfo.Loop
     /// Requests dispatched on this loop: one add per request on the loop's own thread (no
     /// atomic, no shared cache line); read on the loop when asked (``Server/requestsServed()``).
-    package var requestsServed = 0
+    /// Loop-only, so the dynamic exclusivity check could never fire: unchecked.
+    @exclusivity(unchecked) package var requestsServed = 0
     /// An empty buffer shared by the loop's connections for their idle buffers. Never
     /// written in place: it is always referenced here too, so a write copies it first.
     let emptyBuffer = ByteBufferAllocator().buffer(capacity: 0)
