@@ -3,11 +3,14 @@
 without complaint, and httplint finds no error in its responses. Then `hello --metrics-all`:
 curl reads GET /metrics and the Prometheus project's own parser (prometheus_client) reads
 the request metrics back, labelled by route template. Then `hello --tracing`: a request
-with a W3C traceparent is logged as a server span in the caller's trace.
+with a W3C traceparent is logged as a server span in the caller's trace. Then the
+extension groups that Benchmarks/extensions.sh prices: each `/ext/<name>/` route answers what
+the bare route does, with its middleware at work (headers, log lines, metrics).
 
 Usage: client-compat.py PATH_TO_HELLO_BINARY
 Starts hello on an ephemeral port on 127.0.0.1, runs every check, stops it (by PID).
 """
+import os
 import re
 import socket
 import subprocess
@@ -62,7 +65,104 @@ def main():
         log = process.stdout.read().decode(errors="replace")
     check("hello --tracing: the span of a request with traceparent is in the caller's trace", lambda: tracing_checks(log))
     check("hello --tracing exits cleanly on SIGTERM", lambda: assert_equal(code, 0))
+
+    port = serverprocess.free_port()
+    process = serverprocess.start(
+        [binary, "--host", "127.0.0.1", "--port", str(port), "--threads", "1", "--log-level", "warning"],
+        port, "hello", stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    try:
+        requested = extension_requests(f"http://127.0.0.1:{port}")
+    finally:
+        code = serverprocess.stop(process)
+        log = process.stdout.read().decode(errors="replace")
+    check("/ext/*: access-log and tracing lines written at --log-level warning, by their groups only",
+          lambda: extension_log_checks(log, requested))
     sys.exit(summary())
+
+
+# Examples/hello/ExtensionRoutes.swift's groups; Benchmarks/extensions.sh measures them.
+EXTENSIONS = ["none", "access-log", "cors", "request-id", "error", "compression", "compression-min0",
+              "metrics", "metrics-all", "tracing", "tracing-noop", "all"]
+ORIGIN = "https://example.com"
+# What each group's middleware visibly does; `error` (these handlers never fail) and
+# `tracing-noop` (no tracer) do nothing visible, by design: checked to do nothing else.
+ACTIVE = {
+    "request-id": {"request-id", "all"}, "cors": {"cors", "all"},
+    "vary": {"compression", "compression-min0", "all"}, "gzip": {"compression-min0"},
+    "metrics": {"metrics", "metrics-all", "all"}, "access-log": {"access-log", "all"}, "tracing": {"tracing", "all"},
+}
+
+
+def extension_requests(base):
+    """Every /ext/<name>/ route against the bare one; returns the paths requested (with counts)."""
+    requested = {}
+    browser = {"Origin": ORIGIN, "Accept-Encoding": "gzip"}
+
+    def get(path, headers):
+        requested[path] = requested.get(path, 0) + 1
+        return requests.get(f"{base}{path}", headers=headers, timeout=10)
+
+    def script_lists_them():
+        line = next(l for l in open(os.path.join(os.path.dirname(__file__), "..", "Benchmarks", "extensions.sh")) if l.startswith("EXTENSIONS=${EXTENSIONS:-"))
+        assert_equal(sorted({name.split("+")[0] for name in line.split('"')[1].split()}), sorted(EXTENSIONS))
+    check("/ext/*: Benchmarks/extensions.sh measures every group", script_lists_them)
+
+    for name in EXTENSIONS:
+        def group(name=name):
+            for route, bare in [("/plaintext", "/plaintext"), ("/hello/x", "/hello/x")]:
+                expected = requests.get(f"{base}{bare}", headers={"Accept-Encoding": "identity"}, timeout=10)
+                path = f"/ext/{name}{route}"
+                response = get(path, browser)
+                assert_equal((response.status_code, response.content), (200, expected.content))
+                headers = response.headers
+                request_id = headers.get("X-Request-ID")
+                if name in ACTIVE["request-id"]:
+                    if not re.fullmatch(r"[0-9a-f]{32}", request_id or ""):
+                        raise AssertionError(f"{path}: X-Request-ID {request_id!r}")
+                    assert_equal(get(path, {"X-Request-ID": "client-42"}).headers.get("X-Request-ID"), "client-42")
+                else:
+                    assert_equal(request_id, None)
+                allowed = name in ACTIVE["cors"]
+                assert_equal(headers.get("Access-Control-Allow-Origin"), ORIGIN if allowed else None)
+                assert_equal(get(path, {"Origin": "https://other.example"}).headers.get("Access-Control-Allow-Origin"), None)
+                vary = [v.strip().lower() for v in headers.get("Vary", "").split(",")]
+                assert_equal("accept-encoding" in vary, name in ACTIVE["vary"])
+                # The bodies (13 and 21 bytes) are under CompressionMiddleware's 1,024-byte
+                # minimum: only compression-min0 (minimumSize 0) compresses them.
+                assert_equal(headers.get("Content-Encoding"), "gzip" if name in ACTIVE["gzip"] else None)
+        check(f"/ext/{name}: the bare routes' answers, with its middleware at work", group)
+
+    def metrics():
+        text = requests.get(f"{base}/ext/metrics/metrics", timeout=10).text
+        counts = {}
+        for family in text_string_to_metric_families(text):
+            for sample in family.samples:
+                if sample.name == "http_server_request_duration_seconds_count":
+                    counts[sample.labels.get("http_route")] = sample.value
+        for name in EXTENSIONS:
+            for route, template in [("/plaintext", "/plaintext"), ("/hello/x", "/hello/{name}")]:
+                recorded = name in ACTIVE["metrics"]
+                assert_equal(counts.get(f"/ext/{name}{template}"), float(requested[f"/ext/{name}{route}"]) if recorded else None)
+        if 'http_server_response_body_size_bytes_count{http_request_method="GET",http_route="/ext/metrics-all/plaintext"' not in text:
+            raise AssertionError("metrics-all records no response body size")
+    check("/ext/*: the metrics groups, and only they, recorded every request (GET /ext/metrics/metrics)", metrics)
+    return requested
+
+
+def extension_log_checks(log, requested):
+    for name in EXTENSIONS:
+        for route, template in [("/plaintext", "/plaintext"), ("/hello/x", "/hello/{name}")]:
+            path = f"/ext/{name}{route}"
+            access = [l for l in log.splitlines() if "ext.access:" in l and l.endswith(f"] GET {path} 200")]
+            spans = [l for l in log.splitlines() if "ext.spans:" in l and l.endswith(f"] GET /ext/{name}{template}")]
+            expected_access = requested[path] if name in ACTIVE["access-log"] else 0
+            expected_spans = requested[path] if name in ACTIVE["tracing"] else 0
+            if (len(access), len(spans)) != (expected_access, expected_spans):
+                raise AssertionError(f"{path}: {len(access)} access lines and {len(spans)} spans, expected "
+                                     f"{expected_access} and {expected_spans}; log:\n{log[-2000:]}")
+            if spans and not all("kind=server" in l and "http.response.status_code=200" in l for l in spans):
+                raise AssertionError(f"{path}: span lines {spans}")
 
 
 CALLER_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"

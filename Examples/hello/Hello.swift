@@ -75,9 +75,7 @@ enum HelloApp {
                 throw HelloError("--public \(publicDirectory) is not a folder: give the folder to serve under /static")
             }
         }
-        app.get("/plaintext") { _ in
-            Response(contentType: "text/plain", body: .string("Hello, World!"))
-        }
+        app.get("/plaintext", plaintext)  // the handlers of /plaintext and /hello/{name}: ExtensionRoutes.swift
         app.get("/json") { _ in
             // Encoded per request by a hand-written writer: the allocation-free path.
             Response(contentType: "application/json", body: .writer(MessageJSON(message: "Hello, World!")))
@@ -87,9 +85,7 @@ enum HelloApp {
             // compares the two to price the task an async handler runs in.
             Response(contentType: "text/plain", body: .string("Hello, World!"))
         }
-        app.get("/hello/{name}") { request in
-            Greeting(message: "Hello \(request.parameter("name") ?? "")")
-        }
+        app.get("/hello/{name}", hello)
         app.post("/echo") { request in
             Response(
                 contentType: request.contentType ?? "application/octet-stream",
@@ -97,6 +93,7 @@ enum HelloApp {
             )
         }
         BenchmarkRoutes.add(to: app)
+        ExtensionRoutes.add(to: app)
         StreamingRoutes.add(to: app)
         WebSocketRoutes.add(to: app)
         return app
