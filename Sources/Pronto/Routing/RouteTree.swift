@@ -66,12 +66,16 @@ struct RouteTree: Sendable {
             var compiled = Node()
             compiled.childStart = Int32(children.count)
             compiled.childCount = Int32(node.statics.count)
+            // Siblings sorted by key, so a wide node is searched by bisection (see
+            // `staticChild`); their order never matters, since no two labels are equal.
+            var siblings: [Child] = []
             for s in node.statics {
                 let label = trie[s].label
                 let key = label.withUnsafeBytes { RouteTree.key($0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, label.count) }
-                children.append(Child(key: key, node: Int32(s), labelStart: Int32(labels.count), labelCount: Int32(label.count)))
+                siblings.append(Child(key: key, node: Int32(s), labelStart: Int32(labels.count), labelCount: Int32(label.count)))
                 labels.append(contentsOf: label)
             }
+            children.append(contentsOf: siblings.sorted { $0.key < $1.key })
             compiled.parameter = Int32(node.parameter)
             compiled.catchAll = Int32(node.catchAll)
             compiled.methodStart = Int32(methods.count)
@@ -261,6 +265,15 @@ private struct Matcher {
         }
         // start < end <= count: the first and last bytes are in the path.
         let key = RouteTree.key(path + start, length)
+        if last &- i > 8 {
+            // A wide node (more than 8 siblings; fewer are scanned one by one): the first sibling whose key is not below the segment's, by
+            // bisection over the sorted keys; siblings sharing the key follow it.
+            var high = last
+            while i < high {
+                let middle = i &+ (high &- i) >> 1
+                if children[middle].key < key { i = middle &+ 1 } else { high = middle }
+            }
+        }
         while i < last {
             let child = children[i]
             if child.key == key, Int(child.labelCount) == length,
@@ -268,6 +281,8 @@ private struct Matcher {
             {
                 return Int(child.node)
             }
+            // Sorted: past the key, no later sibling can match.
+            if child.key > key { return nil }
             i &+= 1
         }
         return nil

@@ -164,3 +164,28 @@ struct RouterMatchingTests {
         #expect(router.routes.map(\.pattern) == ["/one", "/two"])
     }
 }
+
+@Suite("Router: wide nodes")
+struct RouterWideNodeTests {
+    @Test("300 static siblings, many sharing length, first and last byte: each found, near misses not, by bisection")
+    func wideNode() throws {
+        var router = Router<Int>()
+        // Labels a<x>z of equal length share the key (length, 'a', 'z'): the search must
+        // walk every sibling of the key it lands on.
+        var labels: [String] = []
+        for i in 0..<100 { labels.append("a" + String(String(1000 + i).dropFirst()) + "z") }
+        for i in 0..<100 { labels.append("r\(i)") }
+        for i in 0..<100 { labels.append(String(repeating: "m", count: i % 17 + 1) + "\(i)") }
+        for (i, label) in labels.enumerated() {
+            try router.add(.get, "/\(label)", i)
+            try router.add(.get, "/\(label)/leaf", 1000 + i)
+        }
+        for (i, label) in labels.enumerated() {
+            #expect(router.match(.get, "/\(label)").handler == i, "\(label)")
+            #expect(router.match(.get, "/\(label)/leaf").handler == 1000 + i, "\(label)/leaf")
+        }
+        for miss in ["a100z", "a05z", "a0050z", "r100", "b000z", "a000y", "", "mmmmmmmmmmmmmmmmmm0"] {
+            #expect(router.match(.get, "/\(miss)").handler == nil, "\(miss)")
+        }
+    }
+}
