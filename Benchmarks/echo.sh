@@ -54,6 +54,8 @@ CLK_TCK=$(getconf CLK_TCK)
 
 log() { printf '[echo %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=lib.sh
+source "$BENCH_DIR/lib.sh"
 
 is_uint() { [[ $1 =~ ^[0-9]+$ ]]; }
 for v in DURATION WARMUP CONNECTIONS STARTUP_TIMEOUT SERVER_CPU CLIENT_CPU; do
@@ -116,22 +118,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-stop_server() {
-    local pid=$SERVER_PID
-    [[ -n $pid ]] || return 0
-    SERVER_PID=""
-    if kill -0 "$pid" 2>/dev/null; then
-        kill -TERM "$pid" 2>/dev/null || true
-        local deadline=$((SECONDS + 5))
-        while kill -0 "$pid" 2>/dev/null && [[ $SECONDS -lt $deadline ]]; do sleep 0.1; done
-        if kill -0 "$pid" 2>/dev/null; then
-            log "server pid $pid ignored SIGTERM; sending SIGKILL"
-            kill -KILL "$pid" 2>/dev/null || true
-        fi
-    fi
-    wait "$pid" 2>/dev/null || true
-}
 
 # ----------------------------------------------------------------- builds ----
 BENCH_BIN=""
@@ -246,17 +232,6 @@ server_cmd() { # name port -> prints the command, one word per line
     esac
 }
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-pick_port() {
-    local port tries
-    for tries in $(seq 1 200); do
-        port=$((20000 + RANDOM % 30000))
-        if ! port_in_use "$port"; then echo "$port"; return 0; fi
-    done
-    die "no free port found"
-}
-
 echoes() { # port: true when a line sent comes back
     (
         exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
@@ -294,15 +269,6 @@ start_server() { # name -> sets SERVER_PID, PORT
     die "$name failed to start"
 }
 
-cpu_ticks() { # pid -> utime+stime of the whole process (all its threads), in clock ticks
-    local stat rest f
-    stat=$(<"/proc/$1/stat")
-    rest=${stat##*) }
-    read -ra f <<<"$rest"
-    echo $((f[11] + f[12]))
-}
-
-# ----------------------------------------------------------- echo client ----
 children_cpu_s() { # file written by `times` -> user+sys seconds of the reaped children
     awk 'NR == 2 { n = 0; for (i = 1; i <= 2; i++) { split($i, p, "m"); sub(/s$/, "", p[2]); n += p[1] * 60 + p[2] } printf "%.3f", n }' "$1"
 }
@@ -335,7 +301,7 @@ if awk -v l="${LOADAVG%% *}" 'BEGIN { exit !(l > 0.5) }'; then
 fi
 GIT_REV=$(git -C "$REPO_ROOT" rev-parse --short HEAD 2>/dev/null || echo none)
 # Dirty: `git status --porcelain` lists anything but the benchmark results themselves.
-if [[ -n $(git -C "$REPO_ROOT" status --porcelain -- ':(exclude)Benchmarks/results' 2>/dev/null) ]]; then GIT_DIRTY=true; else GIT_DIRTY=false; fi
+GIT_DIRTY=$(tree_is_dirty "$REPO_ROOT")
 build_all
 
 TIMESTAMP=$(date -u +%Y-%m-%dT%H:%M:%SZ)

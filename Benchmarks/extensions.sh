@@ -50,6 +50,8 @@ ORIGIN="https://example.com" # the origin ExtensionRoutes' CORS middleware allow
 
 log() { printf '[extensions %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=lib.sh
+source "$BENCH_DIR/lib.sh"
 
 for v in DURATION WARMUP ROUNDS CONNECTIONS PIPELINE; do
     [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a non-negative integer (got '${!v}')"
@@ -74,13 +76,7 @@ WRK_PID=""
 cleanup() {
     local status=$?
     if [[ -n $WRK_PID ]]; then kill -TERM "$WRK_PID" 2>/dev/null || true; wait "$WRK_PID" 2>/dev/null || true; fi
-    if [[ -n $SERVER_PID ]]; then
-        kill -TERM "$SERVER_PID" 2>/dev/null || true
-        local deadline=$((SECONDS + 5))
-        while kill -0 "$SERVER_PID" 2>/dev/null && [[ $SECONDS -lt $deadline ]]; do sleep 0.1; done
-        kill -KILL "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-    fi
+    stop_server
     rm -rf "$WORK_DIR"
     exit "$status"
 }
@@ -92,8 +88,7 @@ LOADAVG=$(cut -d' ' -f1-3 /proc/loadavg) # before our build
 # What is built, as run.sh records it: the commit, and whether the tree differed from it
 # (`git status --porcelain`, Benchmarks/results aside).
 GIT_REV=$(git -C "$REPO_ROOT" rev-parse --short HEAD 2>/dev/null || echo none)
-DIRTY=false
-if [[ -n $(git -C "$REPO_ROOT" status --porcelain -- ':(top)' ':(top,exclude)Benchmarks/results' 2>/dev/null) ]]; then DIRTY=true; fi
+DIRTY=$(tree_is_dirty "$REPO_ROOT")
 if awk -v l="${LOADAVG%% *}" 'BEGIN { exit !(l > 0.5) }'; then
     log "WARNING: load average is $LOADAVG: something else is running, figures will be noisy"
 fi
@@ -112,8 +107,7 @@ HELLO="$(cd "$REPO_ROOT" && swift build -c release --show-bin-path)/hello"
 # ----------------------------------------------------------------- server ----
 PORT=""
 for attempt in 1 2 3; do
-    PORT=$((20000 + RANDOM % 30000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && continue # taken
+    PORT=$(pick_port)
     # No --metrics or --tracing: no app-wide middleware around the groups. Standard output
     # (the extensions' access-log and span lines) goes to /dev/null.
     taskset -c "$SERVER_CPU" "$HELLO" --host 127.0.0.1 --port "$PORT" --threads 1 --log-level warning \
@@ -163,7 +157,6 @@ for ext in $EXTENSIONS; do
     done
 done
 
-cpu_ticks() { local stat f; stat=$(<"/proc/$1/stat"); read -ra f <<<"${stat##*) }"; echo $((f[11] + f[12])); }
 wrk_field() { grep '^WRK_RESULT ' "$1" | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k { print $2 }'; }
 
 run_wrk() { # extension route seconds outfile

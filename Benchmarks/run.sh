@@ -68,6 +68,8 @@ CLK_TCK=$(getconf CLK_TCK)
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=lib.sh
+source "$BENCH_DIR/lib.sh"
 
 is_uint() { [[ $1 =~ ^[0-9]+$ ]]; }
 for v in DURATION WARMUP CONNECTIONS PIPELINE ALLOC_DURATION STARTUP_TIMEOUT; do
@@ -115,22 +117,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-stop_server() {
-    local pid=$SERVER_PID
-    [[ -n $pid ]] || return 0
-    SERVER_PID=""
-    if kill -0 "$pid" 2>/dev/null; then
-        kill -TERM "$pid" 2>/dev/null || true
-        local deadline=$((SECONDS + 5))
-        while kill -0 "$pid" 2>/dev/null && [[ $SECONDS -lt $deadline ]]; do sleep 0.1; done
-        if kill -0 "$pid" 2>/dev/null; then
-            log "server pid $pid ignored SIGTERM; sending SIGKILL"
-            kill -KILL "$pid" 2>/dev/null || true
-        fi
-    fi
-    wait "$pid" 2>/dev/null || true
-}
 
 # ----------------------------------------------------------------- builds ----
 PRONTO_BIN=""
@@ -208,18 +194,6 @@ server_cmd() { # name port -> prints the command, one word per line
     esac
 }
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-pick_port() {
-    local port tries
-    for tries in $(seq 1 200); do
-        port=$((20000 + RANDOM % 30000))
-        if ! port_in_use "$port"; then echo "$port"; return 0; fi
-    done
-    die "no free port found"
-}
-
-PORT=""
 start_server() { # name preload(0|1) -> sets SERVER_PID, PORT
     local name=$1 preload=$2 cmd=() attempt
     for attempt in 1 2 3; do
@@ -261,14 +235,6 @@ check_responses() { # name: warns when the routes do not answer as expected
     [[ $body == "Hello, World!" ]] || log "WARNING: $name GET /plaintext answered '${body:0:80}', expected 'Hello, World!'"
     body=$(curl -s --max-time 2 "http://127.0.0.1:$PORT/json" || true)
     [[ $body == '{"message":"Hello, World!"}' ]] || log "WARNING: $name GET /json answered '${body:0:80}', expected '{\"message\":\"Hello, World!\"}'"
-}
-
-cpu_ticks() { # pid -> utime+stime of the whole process, in clock ticks
-    local stat rest f
-    stat=$(<"/proc/$1/stat")
-    rest=${stat##*) }
-    read -ra f <<<"$rest"
-    echo $((f[11] + f[12]))
 }
 
 malloc_count() { # name -> total allocation calls so far (via SIGUSR2)
@@ -328,10 +294,7 @@ LOADAVG=$(cut -d' ' -f1-3 /proc/loadavg) # before our own builds
 # or untracked files, as `git status --porcelain` lists them; Benchmarks/results, where results
 # and the history are written, aside).
 HISTORY_REV=$(git -C "$REPO_ROOT" rev-parse --short HEAD 2>/dev/null || true)
-HISTORY_DIRTY=false
-if [[ -n $(git -C "$REPO_ROOT" status --porcelain -- ':(top)' ':(top,exclude)Benchmarks/results' 2>/dev/null) ]]; then
-    HISTORY_DIRTY=true
-fi
+HISTORY_DIRTY=$(tree_is_dirty "$REPO_ROOT")
 if awk -v l="${LOADAVG%% *}" 'BEGIN { exit !(l > 0.5) }'; then
     log "WARNING: load average is $LOADAVG: something else is running, figures will be noisy"
 fi
