@@ -271,6 +271,22 @@ extension ByteWriter {
     }
 }
 
+extension ResponseEncoder {
+    /// The bytes `value` (>= 0) takes in decimal, as the head writes a Content-Length: a head
+    /// of length `n` is the head of length 0 plus `decimalLength(n) - 1` bytes (what the engine
+    /// uses to leave room for a head before a body of unknown length).
+    @inlinable
+    package static func decimalLength(_ value: Int) -> Int {
+        var digits = 1
+        var rest = value
+        while rest >= 10 {
+            rest /= 10
+            digits &+= 1
+        }
+        return digits
+    }
+}
+
 struct ByteCounter: ByteWriter {
     var count = 0
     @inline(__always)

@@ -68,3 +68,16 @@ enum RouteMethod: Hashable, Sendable {
         return names
     }
 }
+
+extension RouteMethod {
+    /// How the route tree is searched for a method given by name: a known index, or
+    /// `RouteMethod.none` with the name of an other method (or with nil for an invalid name,
+    /// which no route has).
+    static func searchKey(name: String) -> (known: UInt8, other: String?) {
+        switch try? RouteMethod(name: name) {
+        case .known(let i): (i, nil)
+        case .other(let name): (RouteMethod.none, name)
+        case nil: (RouteMethod.none, nil)
+        }
+    }
+}

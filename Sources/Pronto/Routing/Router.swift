@@ -155,11 +155,8 @@ public struct Router<Handler> {
 
     /// Matches a method by name (case-sensitive) and the raw bytes of a path.
     public func match(methodName: String, path: UnsafeRawBufferPointer) -> RouteMatch<Handler> {
-        switch try? RouteMethod(name: methodName) {
-        case .known(let i): match(known: i, other: nil, path: path)
-        case .other(let name): match(known: RouteMethod.none, other: name, path: path)
-        case nil: match(known: RouteMethod.none, other: nil, path: path)
-        }
+        let key = RouteMethod.searchKey(name: methodName)
+        return match(known: key.known, other: key.other, path: path)
     }
 
     /// Matches a registered method and a path (as received, percent-encoded, without query);

@@ -35,7 +35,7 @@ extension HTTPConnectionHandler {
             return encodeInternalError(error, slot, requestHead)
         }
         let length = output.writerIndex &- bodyStart
-        let digits = Self.decimalDigits(length)
+        let digits = ResponseEncoder.decimalLength(length)
         unknownLengthDigits = digits
         let size = oneDigitSize &- 1 &+ digits
         let readerIndex = output.readerIndex
@@ -65,15 +65,4 @@ extension HTTPConnectionHandler {
         if close { state.finalResponseEncoded() }
     }
 
-    /// Decimal digits of `n >= 0`.
-    @inline(__always)
-    static func decimalDigits(_ n: Int) -> Int {
-        var digits = 1
-        var rest = n
-        while rest >= 10 {
-            rest /= 10
-            digits &+= 1
-        }
-        return digits
-    }
 }
