@@ -206,28 +206,6 @@ struct Echo: AsyncParsableCommand {
     }
 }
 
-struct EchoServerCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "echo-server",
-        abstract: "TCP echo server on SwiftNIO, to run `pronto-bench echo` against."
-    )
-
-    @Option(name: .long, help: "Address to bind.")
-    var host = "127.0.0.1"
-
-    @Option(name: .shortAndLong, help: "Port (0 picks a free one; the chosen port is printed).")
-    var port = 25000
-
-    @Option(name: .shortAndLong, help: "Event loop threads.")
-    var threads = 1
-
-    func run() async throws {
-        let server = try await EchoServer.start(host: host, port: port, threads: threads)
-        writeOut("echo server listening on \(host):\(server.port)\n")
-        try await server.wait()
-    }
-}
-
 struct Suite: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Runs named scenarios against named servers from a config file; writes JSON, Markdown and SVG charts.",
@@ -331,27 +309,5 @@ struct Suite: AsyncParsableCommand {
     /// This executable's path (to re-execute `load`).
     static func selfExecutable() -> String {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-    }
-}
-
-struct HTTPServerCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "http-server",
-        abstract: "Minimal HTTP/1.1 server (/plaintext, /json, /hello/NAME) for smoke-testing the suite."
-    )
-
-    @Option(name: .long, help: "Address to bind.")
-    var host = "127.0.0.1"
-
-    @Option(name: .shortAndLong, help: "Port (0 picks a free one; the chosen port is printed).")
-    var port = 8080
-
-    @Option(name: .shortAndLong, help: "Event loop threads.")
-    var threads = 1
-
-    func run() async throws {
-        let server = try await BenchHTTPServer.start(host: host, port: port, threads: threads)
-        writeOut("http server listening on \(host):\(server.port)\n")
-        try await server.wait()
     }
 }

@@ -326,33 +326,3 @@ extension HTTPMethod {
         }
     }
 }
-
-extension Router {
-    /// The route for `request` passed to `body` borrowed (see
-    /// `withRoute(known:other:path:_:)`): the dispatcher's look-up. Nil when no route takes it.
-    @inline(__always)
-    func withRoute<R>(for request: Request, _ body: (borrowing Handler) throws -> R) rethrows -> R? {
-        let method = request.method
-        let pathRange = request.head.pathRange
-        return try request.headBytes.withUnsafeReadableBytes { bytes in
-            let path = UnsafeRawBufferPointer(rebasing: bytes[pathRange.range])
-            guard method == .other else { return try withRoute(known: RouteMethod.index(method), other: nil, path: path, body) }
-            switch try? RouteMethod(name: request.methodName) {
-            case .other(let name): return try withRoute(known: RouteMethod.none, other: name, path: path, body)
-            case .known(let index): return try withRoute(known: index, other: nil, path: path, body)
-            case nil: return nil
-            }
-        }
-    }
-
-    /// The route for `request`, matched on its raw path bytes.
-    @inline(__always)
-    func match(_ request: Request) -> RouteMatch<Handler> {
-        let method = request.method
-        let pathRange = request.head.pathRange
-        return request.headBytes.withUnsafeReadableBytes { bytes in
-            let path = UnsafeRawBufferPointer(rebasing: bytes[pathRange.range])
-            return method == .other ? match(methodName: request.methodName, path: path) : match(method, path: path)
-        }
-    }
-}
