@@ -22,7 +22,7 @@ extension HTTPConnectionHandler {
             // channelWritabilityChanged). This bounds memory per connection.
             if output.readableBytes >= Self.outputHighWaterMark {
                 flush()
-                if !context.channel.isWritable { return }
+                if !channelIsWritable { return }
             }
             // The body's consumer lags (see `bodyDemand`), or an upgrade may take the bytes
             // that follow (see `+Upgrade`).

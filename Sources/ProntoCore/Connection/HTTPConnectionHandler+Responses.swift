@@ -126,12 +126,9 @@ extension HTTPConnectionHandler {
     }
 
     /// What a request tells its handler of the connection (made when the channel became
-    /// active; a stand-in without an address before that).
+    /// active; the loop's stand-in without an address before that).
     @inline(__always)
-    var requestConnectionInfo: ConnectionInfo {
-        connectionInfo
-            ?? ConnectionInfo(remoteAddress: nil, loop: resources.connectionLoop)
-    }
+    var requestConnectionInfo: ConnectionInfo { connectionInfo }
 
     /// Responses still owed: waiting for their handler or their turn, or being streamed.
     var owedCount: Int { pending.count + (activeStream == nil ? 0 : 1) }

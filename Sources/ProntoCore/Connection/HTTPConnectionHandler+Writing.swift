@@ -130,14 +130,14 @@ extension HTTPConnectionHandler {
         case .requestTimeout:
             let streamed = bodySink.isStream
             failBodyStream(.timeout)
-            logger.debug("request timeout", metadata: ["remote": "\(connectionInfo?.remoteAddress?.description ?? "?")"])
+            logger.debug("request timeout", metadata: ["remote": "\(connectionInfo.remoteAddress?.description ?? "?")"])
             respondAndClose(Response(
                 status: .requestTimeout, contentType: "text/plain; charset=utf-8", body: .string("request not received in time\n")
             ), replacingStreamedRequest: streamed)
         case .closeQuiesced:
             flush()
         case .closeSlowReader:
-            logger.debug("write timeout: the client does not read", metadata: ["remote": "\(connectionInfo?.remoteAddress?.description ?? "?")"])
+            logger.debug("write timeout: the client does not read", metadata: ["remote": "\(connectionInfo.remoteAddress?.description ?? "?")"])
             // Reset, not close: a plain close leaves our unsent output in the kernel, which
             // goes on trickling it to the client that does not read (the socket outlives us).
             guard let socket = context.channel as? any SocketOptionProvider else { return context.close(promise: nil) }
@@ -145,7 +145,7 @@ extension HTTPConnectionHandler {
                 self.context?.close(promise: nil)
             }
         case .closeIdle:
-            logger.debug("idle timeout", metadata: ["remote": "\(connectionInfo?.remoteAddress?.description ?? "?")"])
+            logger.debug("idle timeout", metadata: ["remote": "\(connectionInfo.remoteAddress?.description ?? "?")"])
             context.close(promise: nil)
         }
     }

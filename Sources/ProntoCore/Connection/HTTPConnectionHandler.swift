@@ -69,7 +69,12 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     @exclusivity(unchecked) var scratch: ByteBuffer
     /// Decimal digits of the last body of unknown length: the guess of the next one's.
     @exclusivity(unchecked) var unknownLengthDigits = 2
-    @exclusivity(unchecked) var connectionInfo: ConnectionInfo?
+    /// What requests learn of the connection: the loop's addressless stand-in until the
+    /// channel is active. Not optional: unwrapping it cost a retain per request (uprobes).
+    @exclusivity(unchecked) var connectionInfo: ConnectionInfo
+    /// The channel's writability, as `channelWritabilityChanged` reported it: asking the
+    /// channel on every read costs a retain and an atomic load.
+    @exclusivity(unchecked) var channelIsWritable = true
 
     /// The request whose body is being read, when it arrives after its head.
     @exclusivity(unchecked) var arriving: ArrivingBody?
@@ -135,6 +140,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         self.output = emptyBuffer
         self.scratch = emptyBuffer
         self.pending = resources.emptyPendingRing
+        self.connectionInfo = resources.addresslessConnection
     }
 
     // MARK: Lifecycle
@@ -150,7 +156,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     private func channelBecameActive(_ context: ChannelHandlerContext) {
-        guard connectionInfo == nil else { return }
+        guard connectionInfo === resources.addresslessConnection else { return }
+        channelIsWritable = context.channel.isWritable
         connectionInfo = ConnectionInfo(remoteAddress: context.channel.remoteAddress, loop: resources.connectionLoop)
         state.opened(at: context.eventLoop.now.uptimeNanoseconds)
         armTimer(at: state.firstDeadline)
@@ -232,7 +239,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         let now = context.eventLoop.now.uptimeNanoseconds
-        if context.channel.isWritable {
+        channelIsWritable = context.channel.isWritable
+        if channelIsWritable {
             state.outputUnblocked(at: now)
             activeStream?.becameWritable()
             resumeIfPossible()
@@ -252,7 +260,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     /// Stop reading while the pipeline is full or the socket cannot take more output.
     var shouldPauseReading: Bool {
-        pending.count >= settings.maxPipelinedRequests || !context.channel.isWritable || state.isBodyPaused || awaitingUpgrade
+        pending.count >= settings.maxPipelinedRequests || !channelIsWritable || state.isBodyPaused || awaitingUpgrade
     }
 
     func resumeIfPossible() {

@@ -10,6 +10,9 @@ package final class LoopResources: @unchecked Sendable {
     package let executor: EventLoopTaskExecutor
     /// What the connections of this loop tell their requests besides their address.
     let connectionLoop: ConnectionInfo.Loop
+    /// What a request learns of a connection that has no address yet (before it became
+    /// active): one per loop, so that a connection's info is never optional on the hot path.
+    let addresslessConnection: ConnectionInfo
     /// Requests dispatched on this loop: one add per request on the loop's own thread (no
     /// atomic, no shared cache line); read on the loop when asked (``Server/requestsServed()``).
     /// Loop-only, so the dynamic exclusivity check could never fire: unchecked.
@@ -26,5 +29,6 @@ package final class LoopResources: @unchecked Sendable {
         executor = EventLoopTaskExecutor(loop)
         // Pronto sets no allocator option: every channel has the default allocator.
         connectionLoop = ConnectionInfo.Loop(eventLoop: loop, allocator: ByteBufferAllocator(), taskExecutor: executor)
+        addresslessConnection = ConnectionInfo(remoteAddress: nil, loop: connectionLoop)
     }
 }
