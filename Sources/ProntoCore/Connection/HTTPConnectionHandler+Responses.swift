@@ -91,7 +91,7 @@ extension HTTPConnectionHandler {
     /// An async handler finished: encode its response, and every one after it that is ready.
     private func complete(_ sequence: UInt64, _ response: Response, _ request: Request) {
         guard context != nil, state.isWritable, sequence >= headSequence else { return }
-        if !inReadBatch { resources.dateCache.refresh() }
+        if !inReadBatch { resources.withDateCache { $0.refresh() } }
         let index = Int(sequence &- headSequence)
         guard index < pending.count else { return }
         if index == 0, activeStream == nil, pending[pending.startIndex].response == nil {
@@ -276,16 +276,17 @@ extension HTTPConnectionHandler {
     /// invalid header). Inlined: every response takes it.
     @inline(__always)
     func writeHead(_ response: Response, framing: ResponseFraming, close: Bool, keepAlive: Bool) throws {
-        let date = resources.dateCache
-        let size = try ResponseEncoder.headSize(
-            status: response.status, contentType: response.contentType, headers: response.headers,
-            framing: framing, close: close, keepAlive: keepAlive, date: date
-        )
-        output.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { out in
-            ResponseEncoder.encodeHead(
+        try resources.withDateCache { date in
+            let size = try ResponseEncoder.headSize(
                 status: response.status, contentType: response.contentType, headers: response.headers,
-                framing: framing, close: close, keepAlive: keepAlive, date: date, into: out
+                framing: framing, close: close, keepAlive: keepAlive, date: date
             )
+            output.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { out in
+                ResponseEncoder.encodeHead(
+                    status: response.status, contentType: response.contentType, headers: response.headers,
+                    framing: framing, close: close, keepAlive: keepAlive, date: date, into: out
+                )
+            }
         }
     }
 

@@ -91,7 +91,7 @@ extension HTTPConnectionHandler {
         }
         let close = stream.closes || stream.isCloseDelimited
             || state.closesAfter(keepAlive: stream.slot.keepAlive, othersOwed: pending.count, hasBufferedInput: input.readableBytes > 0)
-        if !inReadBatch { resources.dateCache.refresh() }
+        if !inReadBatch { resources.withDateCache { $0.refresh() } }
         try writeHead(stream.response, framing: framing, close: close, keepAlive: !close && stream.slot.http1_0)
         stream.headWritten = true
         stream.isChunked = framing == .chunked

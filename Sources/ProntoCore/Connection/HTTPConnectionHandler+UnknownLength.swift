@@ -8,17 +8,19 @@ import ProntoHTTP
 /// written after it, and a wrong guess moves the body by the difference (a few bytes,
 /// once). It was written aside and copied in every time. Hot path.
 extension HTTPConnectionHandler {
+    /// Encodes `response`, whose body `writer` writes, with its head in front.
     func encodeMeasuringInPlace(
         _ response: Response, _ writer: any ResponseBodyWriter, _ slot: Pending, _ requestHead: ByteBuffer?, close: Bool, keepAlive: Bool
     ) {
-        let date = resources.dateCache
         // The size with a one-digit length, which also validates the head before any write.
         let oneDigitSize: Int
         do {
-            oneDigitSize = try ResponseEncoder.headSize(
-                status: response.status, contentType: response.contentType, headers: response.headers,
-                framing: .contentLength(0), close: close, keepAlive: keepAlive, date: date
-            )
+            oneDigitSize = try resources.withDateCache { date in
+                try ResponseEncoder.headSize(
+                    status: response.status, contentType: response.contentType, headers: response.headers,
+                    framing: .contentLength(0), close: close, keepAlive: keepAlive, date: date
+                )
+            }
         } catch {
             return encodeInternalError(error, slot, requestHead)
         }
@@ -54,13 +56,15 @@ extension HTTPConnectionHandler {
             }
             if shift < 0 { output.moveWriterIndex(to: headStart &+ size &+ length) }
         }
-        output.withUnsafeMutableReadableBytes { bytes in
-            // Bounds: headStart..<headStart+size lies below the body, inside the readable bytes.
-            let head = UnsafeMutableRawBufferPointer(rebasing: bytes[(headStart &- readerIndex)..<(headStart &- readerIndex &+ size)])
-            _ = ResponseEncoder.encodeHead(
-                status: response.status, contentType: response.contentType, headers: response.headers,
-                framing: .contentLength(length), close: close, keepAlive: keepAlive, date: date, into: head
-            )
+        resources.withDateCache { date in
+            output.withUnsafeMutableReadableBytes { bytes in
+                // Bounds: headStart..<headStart+size lies below the body, inside the readable bytes.
+                let head = UnsafeMutableRawBufferPointer(rebasing: bytes[(headStart &- readerIndex)..<(headStart &- readerIndex &+ size)])
+                _ = ResponseEncoder.encodeHead(
+                    status: response.status, contentType: response.contentType, headers: response.headers,
+                    framing: .contentLength(length), close: close, keepAlive: keepAlive, date: date, into: head
+                )
+            }
         }
         if close { state.finalResponseEncoded() }
     }

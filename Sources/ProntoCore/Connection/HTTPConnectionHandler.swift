@@ -205,7 +205,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         inReadBatch = true
         var buffer = unwrapInboundIn(data)
         state.bytesArrived(buffer.readableBytes, at: context.eventLoop.now.uptimeNanoseconds)
-        resources.dateCache.refresh()
+        resources.withDateCache { $0.refresh() }
         // After a final response, input is discarded; after a 101, it is kept for the new
         // protocol (handed over with the flush that ends this batch).
         guard state.isTakingRequests || upgradeToPerform != nil else { return }

@@ -7,6 +7,16 @@ package final class LoopResources: @unchecked Sendable {
     // @unchecked Sendable: handed to channel initialisers across threads, but every
     // mutable member (the DateCache, the count) is used only on `executor.loop`.
     package let dateCache: DateCache
+    /// The same cache for the hot path: every response and every read uses it, and a
+    /// strong load of `dateCache` cost a retain and a release each time (uprobes). It
+    /// lives as long as this object (`dateCache` holds it).
+    let unmanagedDateCache: Unmanaged<DateCache>
+
+    /// Calls `body` with the Date cache, without reference counting.
+    @inline(__always)
+    func withDateCache<R>(_ body: (DateCache) throws -> R) rethrows -> R {
+        try unmanagedDateCache._withUnsafeGuaranteedRef(body)
+    }
     package let executor: EventLoopTaskExecutor
     /// What the connections of this loop tell their requests besides their address.
     let connectionLoop: ConnectionInfo.Loop
@@ -26,6 +36,7 @@ package final class LoopResources: @unchecked Sendable {
 
     init(loop: any EventLoop) {
         dateCache = DateCache()
+        unmanagedDateCache = Unmanaged.passUnretained(dateCache)
         executor = EventLoopTaskExecutor(loop)
         // Pronto sets no allocator option: every channel has the default allocator.
         connectionLoop = ConnectionInfo.Loop(eventLoop: loop, allocator: ByteBufferAllocator(), taskExecutor: executor)
