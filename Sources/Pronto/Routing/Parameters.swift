@@ -155,9 +155,8 @@ struct ParameterSlots: Sendable {
     static let inlineCapacity = 8
     /// Each slot packs `start << 32 | end`; paths are far below 4 GiB (``HTTPLimits``).
     @usableFromInline var inline: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
-    /// Slots beyond the eighth (rare: an array, so an allocation). Nil until needed: copying
-    /// and destroying a nil costs no reference counting, an empty array's does (uprobes).
-    @usableFromInline var overflow: [UInt64]? = nil
+    /// Slots beyond the eighth (rare: an array, so an allocation).
+    @usableFromInline var overflow: [UInt64] = []
 
     @inlinable init() {}
 
@@ -173,7 +172,7 @@ struct ParameterSlots: Sendable {
                 // i in 0..<8: inside the 64-byte tuple.
                 packed = withUnsafeBytes(of: inline) { $0.load(fromByteOffset: i &* 8, as: UInt64.self) }
             } else {
-                packed = overflow![i &- ParameterSlots.inlineCapacity]
+                packed = overflow[i &- ParameterSlots.inlineCapacity]
             }
             return Int(packed >> 32)..<Int(packed & 0xFFFF_FFFF)
         }
@@ -194,10 +193,7 @@ struct ParameterSlots: Sendable {
 
     @inline(never)
     private mutating func setOverflow(_ o: Int, _ packed: UInt64) {
-        var slots = overflow ?? []
-        overflow = nil  // unique for the edit below
-        if slots.count > o { slots.removeSubrange(o...) }
-        slots.append(packed)
-        overflow = slots
+        if overflow.count > o { overflow.removeSubrange(o...) }
+        overflow.append(packed)
     }
 }

@@ -135,7 +135,7 @@ struct RouteTree: Sendable {
                             )
                             collector.collecting = true
                             _ = collector.visit(0, 1, 0)
-                            others = collector.collected ?? []
+                            others = collector.collected
                         }
                         return .pathOnly(allowed: RouteMethod.allowed(mask: matcher.mask, others: others))
                   }
@@ -168,8 +168,7 @@ private struct Matcher {
     var mask: UInt16 = 0
     var sawOthers = false
     var collecting = false
-    /// Nil unless collecting: a nil costs no reference counting per match.
-    var collected: [String]? = nil
+    var collected: [String] = []
 
     init(
         nodes: UnsafeBufferPointer<RouteTree.Node>, children: UnsafeBufferPointer<RouteTree.Child>, labels: UnsafeRawPointer,
@@ -298,10 +297,7 @@ private struct Matcher {
         let last = i &+ Int(node.methodCount)
         if collecting {
             while i < last {
-                if methods[i].known == RouteMethod.none {
-                    if collected == nil { collected = [] }
-                    collected!.append(otherNames[Int(methods[i].other)])
-                }
+                if methods[i].known == RouteMethod.none { collected.append(otherNames[Int(methods[i].other)]) }
                 i &+= 1
             }
             return -1
