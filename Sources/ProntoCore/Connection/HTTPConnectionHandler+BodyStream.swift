@@ -37,7 +37,7 @@ extension HTTPConnectionHandler {
             delegate: LoopDemandDelegate(loop: context.eventLoop, onDemand: onDemand)
         )
         bodySink = .stream(sequence.source)
-        let connection = requestConnectionInfo
+        let connection = connectionInfo
         let request = Request(head: head, headBytes: headBytes, bodyStream: RequestBodyStream(producer: sequence.sequence), connection: connection)
         dispatchRequest(request, keepAlive: head.keepAlive, isHead: head.method == .head, http1_0: !head.version.isAtLeast1_1, streamsBody: true)
     }

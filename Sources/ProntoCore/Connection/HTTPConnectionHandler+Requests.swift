@@ -81,7 +81,7 @@ extension HTTPConnectionHandler {
         var maxSize: Int? = settings.limits.maxBodySize
         var streams = false
         if let policy = handler.bodyPolicy {
-            let connection = requestConnectionInfo
+            let connection = connectionInfo
             if case .stream(let limit) = policy(Request(head: copy head, headBytes: copy headBytes, body: nil, connection: connection)) {
                 streams = true
                 maxSize = limit

@@ -7,7 +7,7 @@ extension HTTPConnectionHandler {
     func dispatch(_ head: consuming RequestHead, _ headBytes: consuming ByteBuffer, _ body: consuming ByteBuffer?) {
         let keepAlive = head.keepAlive, isHead = head.method == .head, http1_0 = !head.version.isAtLeast1_1
         let asksUpgrade = head.connectionUpgrade && head.upgradeRange != nil
-        let connection = requestConnectionInfo
+        let connection = connectionInfo
         let request = Request(head: head, headBytes: headBytes, body: body, connection: connection)  // moves, no copies
         dispatchRequest(consume request, keepAlive: keepAlive, isHead: isHead, http1_0: http1_0, streamsBody: false, asksUpgrade: asksUpgrade)
     }
@@ -124,11 +124,6 @@ extension HTTPConnectionHandler {
         if state.isReadingBody { sendContinueIfExpected() }
         if state.isQuiescing, owedCount == 0 { quiescingStep(state.finishQuiescing(at: context.eventLoop.now.uptimeNanoseconds, owed: 0)) }
     }
-
-    /// What a request tells its handler of the connection (made when the channel became
-    /// active; the loop's stand-in without an address before that).
-    @inline(__always)
-    var requestConnectionInfo: ConnectionInfo { connectionInfo }
 
     /// Responses still owed: waiting for their handler or their turn, or being streamed.
     var owedCount: Int { pending.count + (activeStream == nil ? 0 : 1) }
