@@ -181,7 +181,7 @@ public final class App: RouteBuilder, Sendable {
             .wrapped(in: middleware, route: nil)
         // Only an app with streaming routes pays for a second route look-up per request body.
         let streams = routes.contains { $0.bodyPolicy != .collect }
-        return HTTPHandler(bodyPolicy: streams ? Self.bodyPolicy(router) : nil, Self.dispatcher(router, unrouted: unrouted))
+        return HTTPHandler.inPlace(bodyPolicy: streams ? Self.bodyPolicy(router) : nil, Self.dispatcher(router, unrouted: unrouted))
     }
 
     /// Which bodies stream: those of the routes registered with a streaming ``RequestBodyPolicy``.
@@ -205,18 +205,15 @@ public final class App: RouteBuilder, Sendable {
     static let notFound = Response(status: .notFound, contentType: "text/plain; charset=utf-8", body: .string("Not Found\n"))
 
     /// Routing on the raw path bytes. The route's parameter layout is attached to the
-    /// request (in ``Request/context``, see `Request+Context.swift`: a reference, no
-    /// allocation); the parameters are found from it when a handler asks.
-    private static func dispatcher(_ router: Router<CompiledRoute>, unrouted: RouteHandler) -> @Sendable (Request) throws -> HandlerResult {
+    /// request in place (in ``Request/context``, see `Request+Context.swift`: a reference, no
+    /// allocation, no copy of the request); the parameters are found from it when a handler asks.
+    private static func dispatcher(_ router: Router<CompiledRoute>, unrouted: RouteHandler) -> @Sendable (inout Request) throws -> HandlerResult {
         { request in
-            let routed = try router.withRoute(for: request) { route -> HandlerResult in
-                guard let layout = route.parameters else { return try route.handler.result(for: request) }
-                var request = request
-                request.routeLayout = layout
+            guard let index = router.routeIndex(for: request) else { return try unrouted.result(for: request) }
+            return try router.withHandler(at: index) { route -> HandlerResult in
+                if let layout = route.parameters { request.routeLayout = layout }
                 return try route.handler.result(for: request)
             }
-            if let routed = consume routed { return routed }
-            return try unrouted.result(for: request)
         }
     }
 

@@ -10,7 +10,10 @@ extension Request {
     /// The decoded value of the path parameter `name` (`{name}` in the route, `*` for the
     /// catch-all), or nil when the route has none by that name.
     public func parameter(_ name: String) -> String? {
-        withPathBytes { routeParameters(in: $0).value(name, in: $0) }
+        // Straight from the route's layout: no `Parameters` value is built (its arrays cost a
+        // retain and a release each, counted with uprobes), only this parameter's segment found.
+        guard let layout = routeLayout, let index = layout.index(of: name) else { return nil }
+        return withPathBytes { path in PathDecoding.string(UnsafeRawBufferPointer(rebasing: path[layout.range(at: index, in: path)])) }
     }
 
     /// The path parameter `name` converted to `T`.
@@ -18,7 +21,13 @@ extension Request {
     /// - Throws: ``ParameterError``, answered with 400 naming the parameter and the value
     ///   when it does not convert (500 when the route has no such parameter: a bug).
     public func parameter<T: LosslessStringConvertible>(_ name: String, as type: T.Type) throws(ParameterError) -> T {
-        try withPathBytes { (path) throws(ParameterError) -> T in try routeParameters(in: path).get(name, as: T.self, in: path) }
+        guard let value = parameter(name) else {
+            throw ParameterError(kind: .missing, name: name, value: nil, expectedType: "\(T.self)")
+        }
+        guard let converted = T(value) else {
+            throw ParameterError(kind: .invalidValue, name: name, value: value, expectedType: "\(T.self)")
+        }
+        return converted
     }
 
     /// The parameters of the matched route in `path` (this request's path bytes).

@@ -34,7 +34,8 @@ enum RouteHandler: Sendable {
     func result(for request: Request) throws -> HandlerResult {
         switch self {
         case .sync(let handler): .response(try handler(request))
-        case .async(let handler): .asyncWithRequest(request, handler)
+        // The engine runs it with the request the in-place dispatcher left (route layout set).
+        case .async(let handler): .async(handler)
         }
     }
 }

@@ -35,6 +35,36 @@ final class ParameterLayout: Sendable {
         self.endsWithCatchAll = endsWithCatchAll
     }
 
+    /// The position of `name` in ``names``, or nil when the route has no such parameter.
+    @inline(__always)
+    func index(of name: String) -> Int? {
+        var i = 0
+        while i < names.count {
+            if names[i] == name { return i }
+            i &+= 1
+        }
+        return nil
+    }
+
+    /// The byte range in `path` of parameter `i` (below ``names``' count), found as
+    /// ``parameters(in:)`` finds it but walking only as far as its segment: what a handler's
+    /// ``Request/parameter(_:)`` costs, with no ``Parameters`` built.
+    func range(at i: Int, in path: UnsafeRawBufferPointer) -> Range<Int> {
+        let wanted = segments[i]
+        let count = path.count
+        var segment = 0
+        var start = min(1, count)
+        while true {
+            var end = start
+            while end < count, path[end] != UInt8(ascii: "/") { end &+= 1 }
+            if segment == wanted { return start..<(endsWithCatchAll && i == segments.count &- 1 ? count : end) }
+            // A path with fewer segments than the pattern (not one the route matched).
+            guard end < count else { return count..<count }
+            start = end &+ 1
+            segment &+= 1
+        }
+    }
+
     /// The parameters of the route in `path`, the raw bytes of a path it matched: byte
     /// ranges into `path`, as ``Router`` returns them. Every range lies inside `path`,
     /// whatever path is given; one the route did not match gives meaningless values.

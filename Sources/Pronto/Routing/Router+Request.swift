@@ -2,17 +2,17 @@ import ProntoCore
 
 /// Matching a `Request`: on its raw path bytes, no `String` made.
 extension Router {
-    /// The route for `request` passed to `body` borrowed (see
-    /// `withRoute(known:other:path:_:)`): the dispatcher's look-up. Nil when no route takes it.
+    /// The index of the route for `request` (see ``routeIndex(known:other:path:)``): the
+    /// dispatcher's look-up. Nil when no route takes it.
     @inline(__always)
-    func withRoute<R>(for request: Request, _ body: (borrowing Handler) throws -> R) rethrows -> R? {
+    func routeIndex(for request: Request) -> Int? {
         let method = request.method
         let pathRange = request.head.pathRange
-        return try request.headBytes.withUnsafeReadableBytes { bytes in
+        return request.headBytes.withUnsafeReadableBytes { bytes in
             let path = UnsafeRawBufferPointer(rebasing: bytes[pathRange.range])
-            guard method == .other else { return try withRoute(known: RouteMethod.index(method), other: nil, path: path, body) }
+            guard method == .other else { return routeIndex(known: RouteMethod.index(method), other: nil, path: path) }
             let key = RouteMethod.searchKey(name: request.methodName)
-            return try withRoute(known: key.known, other: key.other, path: path, body)
+            return routeIndex(known: key.known, other: key.other, path: path)
         }
     }
 

@@ -48,6 +48,9 @@ public struct Router<Handler> {
         @usableFromInline let names: [[String]]
         @usableFromInline let handlers: [Handler]
         @usableFromInline let tree: RouteTree
+        /// The handlers again, in memory this object owns: the dispatcher reads its route in
+        /// place through a pointer, with no closure over an array buffer to return through.
+        let table: UnsafeMutableBufferPointer<Handler>
 
         init(trie: [RouteNode], routes: [(method: RouteMethod, pattern: String)], names: [[String]], handlers: [Handler], tree: RouteTree) {
             self.trie = trie
@@ -55,6 +58,13 @@ public struct Router<Handler> {
             self.names = names
             self.handlers = handlers
             self.tree = tree
+            table = .allocate(capacity: handlers.count)
+            _ = table.initialize(from: handlers)
+        }
+
+        deinit {
+            table.deinitialize()
+            table.deallocate()
         }
     }
 
@@ -190,20 +200,25 @@ public struct Router<Handler> {
         }
     }
 
-    /// The route `known` and `path` select, passed to `body` borrowed from the table: no
-    /// ``Parameters`` are built and no handler is copied (a copy of the app's compiled route
-    /// retained its closures and names: 4 retains and 6 releases per request, counted with
-    /// uprobes). For a caller that needs only the handler; nil when no route takes it.
+    /// The index of the route `known` and `path` select, for ``withHandler(at:_:)``; nil when
+    /// no route takes it. No ``Parameters`` are built: the dispatcher's look-up.
     @inline(__always)
-    func withRoute<R>(known: UInt8, other: String?, path: UnsafeRawBufferPointer, _ body: (borrowing Handler) throws -> R) rethrows -> R? {
+    func routeIndex(known: UInt8, other: String?, path: UnsafeRawBufferPointer) -> Int? {
         var slots = ParameterSlots()
         switch storage.tree.find(known: known, other: other, path: path, slots: &slots) {
-        case .route(let index, _):
-            // In place: the buffer's element is passed borrowed.
-            return try storage.handlers.withUnsafeBufferPointer { try body($0[index]) }
-        case .pathOnly, .notFound:
-            return nil
+        case .route(let index, _): return index
+        case .pathOnly, .notFound: return nil
         }
+    }
+
+    /// Calls `body` with the handler of route `index` (from ``routeIndex(known:other:path:)``)
+    /// borrowed in place: no copy of the route (a copy of the app's compiled route retained its
+    /// closures and names: 4 retains and 6 releases per request, counted with uprobes), and
+    /// `body`'s result is returned as it is, not through an optional.
+    @inline(__always)
+    func withHandler<R>(at index: Int, _ body: (borrowing Handler) throws -> R) rethrows -> R {
+        // In range: the index came from this router's tree, whose routes are the table's.
+        try body(storage.table[index])
     }
 
     private func materialized(_ match: RouteMatch<Handler>, _ path: UnsafeRawBufferPointer) -> RouteMatch<Handler> {

@@ -23,9 +23,14 @@ extension HTTPConnectionHandler {
         // Until its response is known, what follows may not be HTTP at all.
         if asksUpgrade { awaitingUpgrade = true }
 
+        var request = request
         let result: HandlerResult
         do {
-            result = try handler.dispatch(request)
+            if let inPlace = handler.dispatchInPlace {
+                result = try inPlace(&request)
+            } else {
+                result = try handler.dispatch(request)
+            }
         } catch {
             result = .response(Self.internalError(error, request, logger))
         }

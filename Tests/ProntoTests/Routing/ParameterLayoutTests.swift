@@ -43,7 +43,11 @@ struct ParameterLayoutTests {
                 #expect(found.names == matched.names)
                 for name in matched.names {
                     #expect(found.range(name) == matched.range(name), "\(name) in \(shown)")
+                    // The single-parameter walk behind Request.parameter(_:) agrees too.
+                    let index = try #require(layout?.index(of: name), "\(name) in \(shown)")
+                    #expect(layout?.range(at: index, in: bytes) == matched.range(name), "\(name) in \(shown)")
                 }
+                #expect(layout?.index(of: "absent") == nil)
             }
         }
     }
@@ -57,6 +61,7 @@ struct ParameterLayoutTests {
                 let parameters = layout.parameters(in: UnsafeRawBufferPointer(utf8))
                 for name in parameters.names {
                     #expect(parameters.range(name)!.upperBound <= utf8.count, "\(name) in \(shown)")
+                    #expect(layout.range(at: layout.index(of: name)!, in: UnsafeRawBufferPointer(utf8)) == parameters.range(name), "\(name) in \(shown)")
                 }
             }
         }
