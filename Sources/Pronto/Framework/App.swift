@@ -81,6 +81,11 @@ public final class App: RouteBuilder, Sendable {
         group("").on(method, pattern, handler)
     }
 
+    /// Registers a synchronous route answering a ``Response`` (see `RouteBuilder`).
+    public func on(_ method: HTTPMethod, _ pattern: String, _ handler: @escaping @Sendable (Request) throws -> Response) {
+        group("").on(method, pattern, handler)
+    }
+
     /// Registers an async route (see `RouteBuilder`).
     public func on<R: ResponseEncodable>(_ method: HTTPMethod, _ pattern: String, _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R) {
         group("").on(method, pattern, handler)
