@@ -21,13 +21,7 @@ extension Request {
     /// - Throws: ``ParameterError``, answered with 400 naming the parameter and the value
     ///   when it does not convert (500 when the route has no such parameter: a bug).
     public func parameter<T: LosslessStringConvertible>(_ name: String, as type: T.Type) throws(ParameterError) -> T {
-        guard let value = parameter(name) else {
-            throw ParameterError(kind: .missing, name: name, value: nil, expectedType: "\(T.self)")
-        }
-        guard let converted = T(value) else {
-            throw ParameterError(kind: .invalidValue, name: name, value: value, expectedType: "\(T.self)")
-        }
-        return converted
+        try Parameters.converted(name, parameter(name))
     }
 
     /// The parameters of the matched route in `path` (this request's path bytes).

@@ -37,18 +37,11 @@ final class ParameterLayout: Sendable {
 
     /// The position of `name` in ``names``, or nil when the route has no such parameter.
     @inline(__always)
-    func index(of name: String) -> Int? {
-        var i = 0
-        while i < names.count {
-            if names[i] == name { return i }
-            i &+= 1
-        }
-        return nil
-    }
+    func index(of name: String) -> Int? { Parameters.index(of: name, in: names) }
 
-    /// The byte range in `path` of parameter `i` (below ``names``' count), found as
-    /// ``parameters(in:)`` finds it but walking only as far as its segment: what a handler's
-    /// ``Request/parameter(_:)`` costs, with no ``Parameters`` built.
+    /// The byte range in `path` of parameter `i` (below ``names``' count), walking only as far
+    /// as its segment: what a handler's ``Request/parameter(_:)`` costs, with no ``Parameters``
+    /// built. Segment 0 starts after the leading `/` (a matched path has one).
     func range(at i: Int, in path: UnsafeRawBufferPointer) -> Range<Int> {
         let wanted = segments[i]
         let count = path.count
@@ -70,28 +63,7 @@ final class ParameterLayout: Sendable {
     /// whatever path is given; one the route did not match gives meaningless values.
     func parameters(in path: UnsafeRawBufferPointer) -> Parameters {
         var slots = ParameterSlots()
-        let count = path.count
-        var segment = 0
-        // Segment 0 starts after the leading `/` (a matched path has one).
-        var start = min(1, count)
-        var next = 0
-        while next < segments.count {
-            var end = start
-            while end < count, path[end] != UInt8(ascii: "/") { end &+= 1 }
-            if segments[next] == segment {
-                let isCatchAll = endsWithCatchAll && next == segments.count &- 1
-                slots.set(next, start..<(isCatchAll ? count : end))
-                next &+= 1
-            }
-            guard end < count else { break }
-            start = end &+ 1
-            segment &+= 1
-        }
-        // A path with fewer segments than the pattern (not one the route matched).
-        while next < segments.count {
-            slots.set(next, count..<count)
-            next &+= 1
-        }
+        for i in 0..<segments.count { slots.set(i, range(at: i, in: path)) }
         return Parameters(names: names, slots: slots)
     }
 }

@@ -44,7 +44,11 @@ public struct Parameters: Sendable {
     public var isMaterialized: Bool { values.count == names.count }
 
     @inline(__always)
-    func index(of name: String) -> Int? {
+    func index(of name: String) -> Int? { Self.index(of: name, in: names) }
+
+    /// The position of `name` in a route's parameter `names` (``ParameterLayout`` asks too).
+    @inline(__always)
+    static func index(of name: String, in names: [String]) -> Int? {
         var i = 0
         while i < names.count {
             if names[i] == name { return i }
@@ -76,10 +80,7 @@ public struct Parameters: Sendable {
     /// The value of `name` converted to `T`; a value that does not convert throws a
     /// ``ParameterError`` (status 400) naming the parameter and the value.
     public func get<T: LosslessStringConvertible>(_ name: String, as type: T.Type = T.self, in path: UnsafeRawBufferPointer) throws(ParameterError) -> T {
-        guard let i = index(of: name) else {
-            throw ParameterError(kind: .missing, name: name, value: nil, expectedType: "\(T.self)")
-        }
-        return try convert(name, value(at: i, in: path), as: T.self)
+        try Self.converted(name, index(of: name).map { value(at: $0, in: path) })
     }
 
     /// The value of the catch-all `*`, decoded.
@@ -121,10 +122,7 @@ public struct Parameters: Sendable {
     /// ``ParameterError`` (status 400) naming the parameter and the value.
     /// Requires ``isMaterialized``.
     public func get<T: LosslessStringConvertible>(_ name: String, as type: T.Type = T.self) throws(ParameterError) -> T {
-        guard let i = index(of: name) else {
-            throw ParameterError(kind: .missing, name: name, value: nil, expectedType: "\(T.self)")
-        }
-        return try convert(name, materializedValue(i), as: T.self)
+        try Self.converted(name, index(of: name).map(materializedValue))
     }
 
     /// The decoded value of the catch-all `*`. Requires ``isMaterialized``.
@@ -140,7 +138,12 @@ public struct Parameters: Sendable {
         return values[i]
     }
 
-    private func convert<T: LosslessStringConvertible>(_ name: String, _ value: String, as: T.Type) throws(ParameterError) -> T {
+    /// `value`, the value of parameter `name` (nil when the route has none), converted to `T`;
+    /// the errors of ``get(_:as:in:)`` (and of `Request/parameter(_:as:)`) otherwise.
+    static func converted<T: LosslessStringConvertible>(_ name: String, _ value: String?) throws(ParameterError) -> T {
+        guard let value else {
+            throw ParameterError(kind: .missing, name: name, value: nil, expectedType: "\(T.self)")
+        }
         guard let converted = T(value) else {
             throw ParameterError(kind: .invalidValue, name: name, value: value, expectedType: "\(T.self)")
         }

@@ -44,19 +44,17 @@ public struct Router<Handler> {
     final class Storage {
         let trie: [RouteNode]
         let routes: [(method: RouteMethod, pattern: String)]
-        /// By route index: the parameter names and the handler.
+        /// By route index: the parameter names.
         @usableFromInline let names: [[String]]
-        @usableFromInline let handlers: [Handler]
         @usableFromInline let tree: RouteTree
-        /// The handlers again, in memory this object owns: the dispatcher reads its route in
-        /// place through a pointer, with no closure over an array buffer to return through.
-        let table: UnsafeMutableBufferPointer<Handler>
+        /// By route index, the handlers, in memory this object owns: the dispatcher reads its
+        /// route in place through a pointer, with no closure over an array buffer to return through.
+        @usableFromInline let table: UnsafeMutableBufferPointer<Handler>
 
         init(trie: [RouteNode], routes: [(method: RouteMethod, pattern: String)], names: [[String]], handlers: [Handler], tree: RouteTree) {
             self.trie = trie
             self.routes = routes
             self.names = names
-            self.handlers = handlers
             self.tree = tree
             table = .allocate(capacity: handlers.count)
             _ = table.initialize(from: handlers)
@@ -139,7 +137,7 @@ public struct Router<Handler> {
         newTrie[node].routes.append(RouteNode.MethodRoute(method: method, route: storage.routes.count))
         storage = Storage(
             trie: newTrie, routes: storage.routes + [(method, text)], names: storage.names + [pattern.parameterNames],
-            handlers: storage.handlers + [handler], tree: RouteTree(compiling: newTrie)
+            handlers: Array(storage.table) + [handler], tree: RouteTree(compiling: newTrie)
         )
     }
 
@@ -191,7 +189,7 @@ public struct Router<Handler> {
         switch storage.tree.find(known: known, other: other, path: path, slots: &slots) {
         case .route(let index, let headFallback):
             let parameters = Parameters(names: storage.names[index], slots: slots)
-            let handler = storage.handlers[index]
+            let handler = storage.table[index]
             return headFallback ? .headFallback(handler, parameters) : .found(handler, parameters)
         case .pathOnly(let allowed):
             return known == RouteMethod.options ? .options(allowed: allowed) : .methodNotAllowed(allowed: allowed)
