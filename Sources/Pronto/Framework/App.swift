@@ -81,7 +81,7 @@ public final class App: RouteBuilder, Sendable {
         group("").on(method, pattern, handler)
     }
 
-    /// Registers a synchronous route answering a ``Response`` (see `RouteBuilder`).
+    /// Registers a synchronous route answering a `Response` (see `RouteBuilder`).
     public func on(_ method: HTTPMethod, _ pattern: String, _ handler: @escaping @Sendable (Request) throws -> Response) {
         group("").on(method, pattern, handler)
     }

@@ -7,7 +7,7 @@ public protocol RouteBuilder {
     /// Registers `handler` for `method` and `pattern` (relative to the builder's prefix).
     /// A conflict or an invalid pattern is reported when the app starts.
     func on<R: ResponseEncodable>(_ method: HTTPMethod, _ pattern: String, _ handler: @escaping @Sendable (Request) throws -> R)
-    /// The same for a handler that returns a ``Response``: Swift picks this overload for it,
+    /// The same for a handler that returns a `Response`: Swift picks this overload for it,
     /// and the handler is stored as it is. (Through the generic form it was called through a
     /// reabstraction thunk that copied the request and the response: 2 copies of 200 bytes
     /// per request, counted with uprobes on memmove.)
@@ -28,43 +28,43 @@ public protocol RouteBuilder {
 extension RouteBuilder {
     /// Registers a synchronous `GET` route: `on(.get, pattern, handler)`; it runs inline on the event loop.
     public func get<R: ResponseEncodable>(_ pattern: String, _ handler: @escaping @Sendable (Request) throws -> R) { on(.get, pattern, handler) }
-    /// Registers a synchronous `GET` route answering a ``Response``: `on(.get, pattern, handler)`, no thunk.
+    /// Registers a synchronous `GET` route answering a `Response`: `on(.get, pattern, handler)`, no thunk.
     public func get(_ pattern: String, _ handler: @escaping @Sendable (Request) throws -> Response) { on(.get, pattern, handler) }
     /// Registers an async `GET` route: `on(.get, pattern, handler)`.
     public func get<R: ResponseEncodable>(_ pattern: String, _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R) { on(.get, pattern, handler) }
     /// Registers a synchronous `POST` route: `on(.post, pattern, handler)`; it runs inline on the event loop.
     public func post<R: ResponseEncodable>(_ pattern: String, _ handler: @escaping @Sendable (Request) throws -> R) { on(.post, pattern, handler) }
-    /// Registers a synchronous `POST` route answering a ``Response``: `on(.post, pattern, handler)`, no thunk.
+    /// Registers a synchronous `POST` route answering a `Response`: `on(.post, pattern, handler)`, no thunk.
     public func post(_ pattern: String, _ handler: @escaping @Sendable (Request) throws -> Response) { on(.post, pattern, handler) }
     /// Registers an async `POST` route: `on(.post, pattern, handler)`.
     public func post<R: ResponseEncodable>(_ pattern: String, _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R) { on(.post, pattern, handler) }
     /// Registers a synchronous `PUT` route: `on(.put, pattern, handler)`; it runs inline on the event loop.
     public func put<R: ResponseEncodable>(_ pattern: String, _ handler: @escaping @Sendable (Request) throws -> R) { on(.put, pattern, handler) }
-    /// Registers a synchronous `PUT` route answering a ``Response``: `on(.put, pattern, handler)`, no thunk.
+    /// Registers a synchronous `PUT` route answering a `Response`: `on(.put, pattern, handler)`, no thunk.
     public func put(_ pattern: String, _ handler: @escaping @Sendable (Request) throws -> Response) { on(.put, pattern, handler) }
     /// Registers an async `PUT` route: `on(.put, pattern, handler)`.
     public func put<R: ResponseEncodable>(_ pattern: String, _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R) { on(.put, pattern, handler) }
     /// Registers a synchronous `PATCH` route: `on(.patch, pattern, handler)`; it runs inline on the event loop.
     public func patch<R: ResponseEncodable>(_ pattern: String, _ handler: @escaping @Sendable (Request) throws -> R) { on(.patch, pattern, handler) }
-    /// Registers a synchronous `PATCH` route answering a ``Response``: `on(.patch, pattern, handler)`, no thunk.
+    /// Registers a synchronous `PATCH` route answering a `Response`: `on(.patch, pattern, handler)`, no thunk.
     public func patch(_ pattern: String, _ handler: @escaping @Sendable (Request) throws -> Response) { on(.patch, pattern, handler) }
     /// Registers an async `PATCH` route: `on(.patch, pattern, handler)`.
     public func patch<R: ResponseEncodable>(_ pattern: String, _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R) { on(.patch, pattern, handler) }
     /// Registers a synchronous `DELETE` route: `on(.delete, pattern, handler)`; it runs inline on the event loop.
     public func delete<R: ResponseEncodable>(_ pattern: String, _ handler: @escaping @Sendable (Request) throws -> R) { on(.delete, pattern, handler) }
-    /// Registers a synchronous `DELETE` route answering a ``Response``: `on(.delete, pattern, handler)`, no thunk.
+    /// Registers a synchronous `DELETE` route answering a `Response`: `on(.delete, pattern, handler)`, no thunk.
     public func delete(_ pattern: String, _ handler: @escaping @Sendable (Request) throws -> Response) { on(.delete, pattern, handler) }
     /// Registers an async `DELETE` route: `on(.delete, pattern, handler)`.
     public func delete<R: ResponseEncodable>(_ pattern: String, _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R) { on(.delete, pattern, handler) }
     /// Registers a synchronous `HEAD` route: `on(.head, pattern, handler)`; it runs inline on the event loop.
     public func head<R: ResponseEncodable>(_ pattern: String, _ handler: @escaping @Sendable (Request) throws -> R) { on(.head, pattern, handler) }
-    /// Registers a synchronous `HEAD` route answering a ``Response``: `on(.head, pattern, handler)`, no thunk.
+    /// Registers a synchronous `HEAD` route answering a `Response`: `on(.head, pattern, handler)`, no thunk.
     public func head(_ pattern: String, _ handler: @escaping @Sendable (Request) throws -> Response) { on(.head, pattern, handler) }
     /// Registers an async `HEAD` route: `on(.head, pattern, handler)`.
     public func head<R: ResponseEncodable>(_ pattern: String, _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R) { on(.head, pattern, handler) }
     /// Registers a synchronous `OPTIONS` route: `on(.options, pattern, handler)`; it runs inline on the event loop.
     public func options<R: ResponseEncodable>(_ pattern: String, _ handler: @escaping @Sendable (Request) throws -> R) { on(.options, pattern, handler) }
-    /// Registers a synchronous `OPTIONS` route answering a ``Response``: `on(.options, pattern, handler)`, no thunk.
+    /// Registers a synchronous `OPTIONS` route answering a `Response`: `on(.options, pattern, handler)`, no thunk.
     public func options(_ pattern: String, _ handler: @escaping @Sendable (Request) throws -> Response) { on(.options, pattern, handler) }
     /// Registers an async `OPTIONS` route: `on(.options, pattern, handler)`.
     public func options<R: ResponseEncodable>(_ pattern: String, _ handler: nonisolated(nonsending) @escaping @Sendable (Request) async throws -> R) { on(.options, pattern, handler) }
@@ -101,7 +101,7 @@ public struct RouteGroup: RouteBuilder, Sendable {
         app.register(method.name ?? "", prefix + pattern, .sync { request in try handler(request).response(for: request) }, middleware)
     }
 
-    /// Registers a synchronous route answering a ``Response`` under the group's prefix, behind its middleware.
+    /// Registers a synchronous route answering a `Response` under the group's prefix, behind its middleware.
     public func on(_ method: HTTPMethod, _ pattern: String, _ handler: @escaping @Sendable (Request) throws -> Response) {
         app.register(method.name ?? "", prefix + pattern, .sync(handler), middleware)
     }
