@@ -45,7 +45,10 @@ public enum ResponseFraming: Sendable, Hashable {
 ///
 /// Two passes over the same description: `headSize(_:)` validates and counts, then
 /// ``encodeHead(_:date:into:)`` writes exactly that many bytes. No intermediate buffer,
-/// no `String` built. The engine reserves the bytes in its output buffer in between.
+/// no `String` built. The engine's hot path takes one pass instead: it validates, reserves
+/// `headSizeLimit` bytes (an upper bound, cheap to compute) and writes the head and a
+/// string body with `encodeResponse`; the exact count serves heads that must be measured
+/// before their body (a body of unknown length).
 public enum ResponseEncoder {
     /// Everything that goes into a response head.
     public struct Head {
@@ -116,6 +119,39 @@ public enum ResponseEncoder {
         return writer.offset
     }
 
+    /// At least the bytes ``encodeHead(status:contentType:headers:framing:close:keepAlive:date:into:)``
+    /// writes for these parts, plus `bodyBytes`: exact but for the Content-Length digits and
+    /// the Connection line, counted at their most. Cheaper than ``headSize(_:date:)`` (no
+    /// validation, no pass over the lines), so a caller that reserves this much and calls
+    /// ``encodeResponse(status:contentType:headers:framing:close:keepAlive:date:body:into:)``
+    /// writes a response in one pass: the counting pass cost about 2 % of a pipelined
+    /// request, profiled with perf.
+    package static func headSizeLimit(status: HTTPStatus, contentType: String?, headers: HTTPFields, date: DateCache, bodyBytes: Int = 0) -> Int {
+        // "HTTP/1.1 " + 3 digits + " " + reason + CRLF; the date line; the longest framing
+        // line ("Content-Length: " + 19 digits + CRLF); "Connection: keep-alive\r\n"; CRLF.
+        var limit = 15 + date.lineBytes.count + 37 + 24 + 2 + bodyBytes
+        limit &+= status.customReason?.utf8.count ?? HTTPStatus.registeredReason(status.code).utf8CodeUnitCount
+        if let contentType { limit &+= 16 &+ contentType.utf8.count }
+        if !headers.isEmpty {
+            for field in headers.fields { limit &+= field.name.utf8.count &+ field.value.utf8.count &+ 4 }
+        }
+        return limit
+    }
+
+    /// Writes a validated head (see ``validate(_:)``) and then `body`'s UTF-8 into `out`,
+    /// which holds at least ``headSizeLimit(status:contentType:headers:date:bodyBytes:)``
+    /// bytes with the body's count. Returns the bytes written. One pass and one reservation
+    /// for a response whose body is a string, the engine's commonest.
+    package static func encodeResponse(
+        status: HTTPStatus, contentType: String?, headers: HTTPFields, framing: ResponseFraming,
+        close: Bool, keepAlive: Bool, date: DateCache, body: String?, into out: UnsafeMutableRawBufferPointer
+    ) -> Int {
+        var writer = RawWriter(out)
+        emit(status, contentType, headers, framing, close, keepAlive, date, into: &writer)
+        if let body { writer.write(body) }
+        return writer.offset
+    }
+
     /// Throws unless every name is a token, no value or reason phrase holds a control
     /// character other than HTAB, and no user field is Content-Length or Transfer-Encoding
     /// (those come from ``Head/framing``).
@@ -123,7 +159,8 @@ public enum ResponseEncoder {
         try validate(status: head.status, contentType: head.contentType, headers: head.headers, framing: head.framing)
     }
 
-    static func validate(
+    /// ``validate(_:)`` with the head's parts as parameters (the engine borrows them).
+    package static func validate(
         status: HTTPStatus, contentType: String?, headers: HTTPFields, framing: ResponseFraming
     ) throws(ResponseEncodingError) {
         guard (100...999).contains(status.code) else { throw .invalidStatus(status) }

@@ -189,6 +189,41 @@ struct ResponseEncoderTests {
         }
     }
 
+    @Test("one pass: encodeResponse writes the two-pass head and the body, within headSizeLimit, for many heads")
+    func onePassMatchesTwoPasses() throws {
+        var rng = SeededRNG(seed: 12)
+        let statuses: [HTTPStatus] = [.ok, .noContent, .notFound, .internalServerError, HTTPStatus(code: 299),
+                                      HTTPStatus(code: 999), HTTPStatus(code: 451, reasonPhrase: "Unavailable For Legal Reasons")]
+        for _ in 0..<300 {
+            var fields = HTTPFields()
+            for i in 0..<Int.random(in: 0...8, using: &rng) {
+                fields.add(name: "X-Field-\(i)", value: String(repeating: "é", count: Int.random(in: 0...40, using: &rng)))
+            }
+            // Int.max has the most digits a length can have: the limit counts those.
+            let framing: ResponseFraming = switch Int.random(in: 0...3, using: &rng) {
+            case 0: .contentLength(Int.max)
+            case 1: .contentLength(Int.random(in: 0...999, using: &rng))
+            case 2: .chunked
+            default: .none
+            }
+            let head = ResponseEncoder.Head(status: statuses.randomElement(using: &rng)!,
+                                            contentType: Bool.random(using: &rng) ? "application/json; charset=utf-8" : nil,
+                                            headers: fields, framing: framing,
+                                            close: Bool.random(using: &rng), keepAlive: Bool.random(using: &rng))
+            let body: String? = Bool.random(using: &rng) ? String(repeating: "ü", count: Int.random(in: 0...30, using: &rng)) : nil
+            let limit = ResponseEncoder.headSizeLimit(status: head.status, contentType: head.contentType, headers: head.headers,
+                                                      date: date, bodyBytes: body?.utf8.count ?? 0)
+            // Exactly the limit: a write past it traps in RawWriter.
+            var bytes = [UInt8](repeating: 0, count: limit)
+            let written = bytes.withUnsafeMutableBytes {
+                ResponseEncoder.encodeResponse(status: head.status, contentType: head.contentType, headers: head.headers,
+                                               framing: head.framing, close: head.close, keepAlive: head.keepAlive,
+                                               date: date, body: body, into: $0)
+            }
+            #expect(String(decoding: bytes[..<written], as: UTF8.self) == (try encode(head)) + (body ?? ""))
+        }
+    }
+
     @Test("encodeHead writes only inside the buffer it is given")
     func encodeIntoExactBuffer() throws {
         let head = ResponseEncoder.Head(status: .ok, contentType: "text/plain", framing: .contentLength(5))

@@ -237,16 +237,18 @@ extension HTTPConnectionHandler {
         }
         let framing: ResponseFraming = allowsBody ? .contentLength(length) : .none
         let headStart = output.writerIndex
+        let sendsBody = allowsBody && !slot.isHead
         do {
-            try writeHead(response, framing: framing, close: close, keepAlive: keepAlive)
+            // A string body goes in with the head: one reservation, one pass.
+            try writeHead(response, framing: framing, close: close, keepAlive: keepAlive, body: sendsBody ? text : nil)
         } catch {
             return encodeInternalError(error, slot, requestHead)
         }
-        if allowsBody, !slot.isHead {
+        if sendsBody {
             if usesScratch {
                 output.writeBuffer(&scratch)
-            } else if let text {
-                output.writeString(text)
+            } else if text != nil {
+                // Written with the head.
             } else if let bytes {
                 output.writeImmutableBuffer(bytes)
             } else if writer != nil {
@@ -272,19 +274,26 @@ extension HTTPConnectionHandler {
     }
 
     /// Encodes `response`'s head at the end of `output`, with the engine's framing and
-    /// connection headers; throws, writing nothing, for a head that cannot be sent (an
-    /// invalid header). Inlined: every response takes it.
+    /// connection headers, and `body` after it; throws, writing nothing, for a head that
+    /// cannot be sent (an invalid header). Inlined: every response takes it.
+    ///
+    /// Hot path: validated, then written in one pass into room reserved for its most bytes
+    /// (`headSizeLimit`), instead of a counting pass and a writing pass (about 2 % of a
+    /// pipelined request); a string body is copied in the same reservation.
     @inline(__always)
-    func writeHead(_ response: Response, framing: ResponseFraming, close: Bool, keepAlive: Bool) throws {
-        try resources.withDateCache { date in
-            let size = try ResponseEncoder.headSize(
-                status: response.status, contentType: response.contentType, headers: response.headers,
-                framing: framing, close: close, keepAlive: keepAlive, date: date
+    func writeHead(_ response: Response, framing: ResponseFraming, close: Bool, keepAlive: Bool, body: String? = nil) throws {
+        try ResponseEncoder.validate(
+            status: response.status, contentType: response.contentType, headers: response.headers, framing: framing
+        )
+        resources.withDateCache { date in
+            let limit = ResponseEncoder.headSizeLimit(
+                status: response.status, contentType: response.contentType, headers: response.headers, date: date,
+                bodyBytes: body?.utf8.count ?? 0
             )
-            output.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { out in
-                ResponseEncoder.encodeHead(
+            output.writeWithUnsafeMutableBytes(minimumWritableBytes: limit) { out in
+                ResponseEncoder.encodeResponse(
                     status: response.status, contentType: response.contentType, headers: response.headers,
-                    framing: framing, close: close, keepAlive: keepAlive, date: date, into: out
+                    framing: framing, close: close, keepAlive: keepAlive, date: date, body: body, into: out
                 )
             }
         }
