@@ -114,9 +114,10 @@ public enum ResponseEncoder {
         status: HTTPStatus, contentType: String?, headers: HTTPFields, framing: ResponseFraming,
         close: Bool, keepAlive: Bool, date: DateCache, into out: UnsafeMutableRawBufferPointer
     ) -> Int {
-        var writer = RawWriter(out)
-        emit(status, contentType, headers, framing, close, keepAlive, date, into: &writer)
-        return writer.offset
+        encodeResponse(
+            status: status, contentType: contentType, headers: headers, framing: framing,
+            close: close, keepAlive: keepAlive, date: date, body: nil, into: out
+        )
     }
 
     /// At least the bytes ``encodeHead(status:contentType:headers:framing:close:keepAlive:date:into:)``

@@ -163,25 +163,35 @@ struct ResponseEncoderTests {
         #expect(negative.message.contains("-1"))
     }
 
+    /// A random head: registered, unregistered and custom-reason statuses, 0-8 fields with
+    /// ASCII or two-byte UTF-8 values, every framing (Int.max has the most digits a length can have).
+    static func randomHead(using rng: inout SeededRNG) -> ResponseEncoder.Head {
+        let statuses: [HTTPStatus] = [.ok, .created, .noContent, .notFound, .badRequest, .internalServerError, .expectationFailed,
+                                      HTTPStatus(code: 299), HTTPStatus(code: 999),
+                                      HTTPStatus(code: 451, reasonPhrase: "Unavailable For Legal Reasons")]
+        var fields = HTTPFields()
+        let character = Bool.random(using: &rng) ? "v" : "é"
+        for i in 0..<Int.random(in: 0...8, using: &rng) {
+            fields.add(name: "X-Field-\(i)", value: String(repeating: character, count: Int.random(in: 0...50, using: &rng)))
+        }
+        let framing: ResponseFraming = switch Int.random(in: 0...3, using: &rng) {
+        case 0: .contentLength(Int.max)
+        case 1: .contentLength(Int.random(in: 0...Int.max, using: &rng))
+        case 2: .chunked
+        default: .none
+        }
+        let contentTypes = [nil, "text/plain", "application/json; charset=utf-8"]
+        return ResponseEncoder.Head(status: statuses.randomElement(using: &rng)!,
+                                    contentType: contentTypes.randomElement(using: &rng)!,
+                                    headers: fields, framing: framing,
+                                    close: Bool.random(using: &rng), keepAlive: Bool.random(using: &rng))
+    }
+
     @Test("headSize equals the bytes written, for many heads")
     func headSizeMatches() throws {
         var rng = SeededRNG(seed: 11)
-        let statuses: [HTTPStatus] = [.ok, .created, .noContent, .notFound, .badRequest, .internalServerError, .expectationFailed,
-                                      HTTPStatus(code: 299), HTTPStatus(code: 451, reasonPhrase: "Unavailable For Legal Reasons")]
         for _ in 0..<300 {
-            var fields = HTTPFields()
-            for i in 0..<Int.random(in: 0...8, using: &rng) {
-                fields.add(name: "X-\(i)", value: String(repeating: "v", count: Int.random(in: 0...50, using: &rng)))
-            }
-            let framing: ResponseFraming = switch Int.random(in: 0...2, using: &rng) {
-            case 0: .contentLength(Int.random(in: 0...Int.max, using: &rng))
-            case 1: .chunked
-            default: .none
-            }
-            let head = ResponseEncoder.Head(status: statuses.randomElement(using: &rng)!,
-                                            contentType: Bool.random(using: &rng) ? "text/plain" : nil,
-                                            headers: fields, framing: framing,
-                                            close: Bool.random(using: &rng), keepAlive: Bool.random(using: &rng))
+            let head = Self.randomHead(using: &rng)
             let text = try encode(head)  // checks written == headSize
             #expect(text.hasPrefix("HTTP/1.1 ") && text.hasSuffix("\r\n\r\n"))
             let size = try ResponseEncoder.headSize(head, date: date)
@@ -192,24 +202,8 @@ struct ResponseEncoderTests {
     @Test("one pass: encodeResponse writes the two-pass head and the body, within headSizeLimit, for many heads")
     func onePassMatchesTwoPasses() throws {
         var rng = SeededRNG(seed: 12)
-        let statuses: [HTTPStatus] = [.ok, .noContent, .notFound, .internalServerError, HTTPStatus(code: 299),
-                                      HTTPStatus(code: 999), HTTPStatus(code: 451, reasonPhrase: "Unavailable For Legal Reasons")]
         for _ in 0..<300 {
-            var fields = HTTPFields()
-            for i in 0..<Int.random(in: 0...8, using: &rng) {
-                fields.add(name: "X-Field-\(i)", value: String(repeating: "é", count: Int.random(in: 0...40, using: &rng)))
-            }
-            // Int.max has the most digits a length can have: the limit counts those.
-            let framing: ResponseFraming = switch Int.random(in: 0...3, using: &rng) {
-            case 0: .contentLength(Int.max)
-            case 1: .contentLength(Int.random(in: 0...999, using: &rng))
-            case 2: .chunked
-            default: .none
-            }
-            let head = ResponseEncoder.Head(status: statuses.randomElement(using: &rng)!,
-                                            contentType: Bool.random(using: &rng) ? "application/json; charset=utf-8" : nil,
-                                            headers: fields, framing: framing,
-                                            close: Bool.random(using: &rng), keepAlive: Bool.random(using: &rng))
+            let head = Self.randomHead(using: &rng)
             let body: String? = Bool.random(using: &rng) ? String(repeating: "ü", count: Int.random(in: 0...30, using: &rng)) : nil
             let limit = ResponseEncoder.headSizeLimit(status: head.status, contentType: head.contentType, headers: head.headers,
                                                       date: date, bodyBytes: body?.utf8.count ?? 0)

@@ -244,11 +244,10 @@ extension HTTPConnectionHandler {
         } catch {
             return encodeInternalError(error, slot, requestHead)
         }
+        // A string body was written with the head.
         if sendsBody {
             if usesScratch {
                 output.writeBuffer(&scratch)
-            } else if text != nil {
-                // Written with the head.
             } else if let bytes {
                 output.writeImmutableBuffer(bytes)
             } else if writer != nil {
